@@ -48,3 +48,23 @@ export function createRng(seed: number): Rng {
 
   return { next, int, normal, shuffle };
 }
+
+/**
+ * Runs `fn` synchronously with `Math.random` replaced by the seeded stream `rng`, then restores
+ * it. tfjs 4.22 seeds every unseeded random op (weight initializers, dropout masks) from
+ * `Math.random`, so wrapping model construction and each training step makes a run repeatable.
+ * `fn` must be synchronous: no other code can run while the replacement is in place.
+ */
+export function withSeededRandom<T>(rng: Rng, fn: () => T): T {
+  const original = Math.random;
+  Math.random = rng.next;
+  try {
+    const result = fn();
+    if (result instanceof Promise) {
+      throw new TypeError('withSeededRandom: `fn` returned a Promise; pass a synchronous function.');
+    }
+    return result;
+  } finally {
+    Math.random = original;
+  }
+}
