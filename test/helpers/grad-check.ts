@@ -119,7 +119,11 @@ export function checkGradients(
   // Weight gradients.
   const weights = layer.trainableWeights;
   const variables = weights.map((w) => w.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(() => lossTensor(inputs), variables);
+  // variableGrads rejects an empty list, so weight-free layers skip this part.
+  const { value, grads } =
+    variables.length > 0
+      ? tf.variableGrads(() => lossTensor(inputs), variables)
+      : { value: tf.scalar(0), grads: {} as tf.NamedTensorMap };
   value.dispose();
   for (const [i, weight] of weights.entries()) {
     const variable = variables[i] as tf.Variable;

@@ -157,10 +157,12 @@ export function runLayerContract(spec: LayerContractSpec): void {
         const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
         const output = layer.apply(asArg(inputs), { training }) as tf.Tensor;
         const outputValues = Array.from(output.dataSync());
-        const { value, grads } = tf.variableGrads(
-          () => tf.sum(tf.square(layer.apply(asArg(inputs), { training }) as tf.Tensor)),
-          variables,
-        );
+        const squaredOutput = () => tf.sum(tf.square(layer.apply(asArg(inputs), { training }) as tf.Tensor));
+        // variableGrads rejects an empty list, so weight-free layers compare outputs only.
+        const { value, grads } =
+          variables.length > 0
+            ? tf.variableGrads(squaredOutput, variables)
+            : { value: squaredOutput(), grads: {} as tf.NamedTensorMap };
         const gradValues = variables.map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()));
         const weightValues = layer.getWeights().map((w) => tf.tensor(w.dataSync(), w.shape, w.dtype));
         tf.dispose([output, value, ...Object.values(grads), ...inputs]);
