@@ -7,9 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 
 /**
- * Shift matrices as plain arrays, keyed by `${length}x${kernelSize}`. Storing arrays rather than
- * tensors means nothing has to be kept alive or disposed; each call turns the array into a
- * tensor inside its own `tidy`. The cache holds one entry per distinct (L, k) pair seen.
+ * Shift matrices as plain arrays, keyed by `${length}x${kernelSize}`, one entry per distinct
+ * (L, k) pair seen. They are arrays rather than tensors, so no tensor outlives a call. Each call
+ * turns its array into a tensor inside its own `tidy`.
  */
 const shiftCache = new Map<string, Float32Array>();
 
