@@ -219,6 +219,14 @@ describeBackends('FeatureReshape values', () => {
     tf.dispose([kernel, bias, gamma, beta, h, y, projected, mean, variance, expectedMean, expectedVariance, inference]);
   });
 
+  it('doc example runs', () => {
+    const reshape = new FeatureReshape({ height: 4, width: 4, channels: 32 });
+    const h = seededNormal([8, 64], 87);
+    const x = reshape.apply(h, { training: true }) as tf.Tensor;
+    expect(x.shape).toEqual([8, 4, 4, 32]);
+    tf.dispose([h, x]);
+  });
+
   it('output is non-negative', () => {
     const layer = new FeatureReshape(map);
     const h = seededNormal([6, 5], 86);

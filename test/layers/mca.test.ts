@@ -209,6 +209,13 @@ describeBackends('MCA values', () => {
     tf.dispose([x, y, half]);
   });
 
+  it('doc example runs', () => {
+    const mca = new MCA({});
+    const f = mca.apply(tf.ones([2, 4, 4, 32])) as tf.Tensor;
+    expect(f.shape).toEqual([2, 4, 4, 32]);
+    f.dispose();
+  });
+
   it('smallest legal map works', () => {
     // H = 1, W = 2, C = 2: every slab contains exactly 2 entries.
     const layer = new MCA({});

@@ -159,6 +159,15 @@ describeBackends('TabularEncoder values', () => {
     tf.dispose([xNum, xCat, y]);
   });
 
+  it('doc example runs', () => {
+    const encoder = new TabularEncoder({ numNumeric: 3, cardinalities: [2, 5] });
+    const xNum = tf.tensor2d([[0.1, -1.2, 0.4]]);
+    const xCat = tf.tensor2d([[1, 4]], [1, 2], 'int32');
+    const h = encoder.apply([xNum, xCat]) as tf.Tensor;
+    expect(h.shape).toEqual([1, 64]);
+    tf.dispose([xNum, xCat, h]);
+  });
+
   it('embedding lookup values', () => {
     // Zero numeric weights make u = 0. The fusion kernel copies the embeddings (zero row for
     // u, identity below), and positive tables pass the ReLU, so h = [E_0[code_0] ; E_1[code_1]].
