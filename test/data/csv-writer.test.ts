@@ -5,11 +5,25 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadUserTable, parseUserTable } from '../../src/data/csv-loader';
 import { writeUsersCsv } from '../../src/data/csv-writer';
 import { generateUsers } from '../../src/data/synthetic-users';
-import type { UserTable } from '../../src/data/user-table';
+import type { Column, UserTable } from '../../src/data/user-table';
 import { DataError, InvalidArgumentError } from '../../src/errors';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'srml-csv-writer-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+
+/** Returns a column's values as a plain array, categories decoded to strings. */
+function decodeColumn(column: Column | undefined): unknown[] {
+  if (column === undefined) {
+    return [];
+  }
+  if (column.kind === 'categorical') {
+    return Array.from(column.codes, (code) => column.categories[code]);
+  }
+  if (column.kind === 'id') {
+    return [...column.values];
+  }
+  return Array.from(column.values);
+}
 
 /** Compares two tables column by column through their decoded values. */
 function expectSameTable(actual: UserTable, expected: UserTable): void {
@@ -18,12 +32,7 @@ function expectSameTable(actual: UserTable, expected: UserTable): void {
   for (const [name, column] of expected.columns) {
     const other = actual.columns.get(name);
     expect(other?.kind).toBe(column.kind);
-    if (column.kind === 'categorical' && other?.kind === 'categorical') {
-      const decode = (c: typeof column) => Array.from(c.codes, (code) => c.categories[code]);
-      expect(decode(other)).toEqual(decode(column));
-    } else if (column.kind !== 'categorical' && other?.kind !== 'categorical') {
-      expect(Array.from(other?.values ?? [])).toEqual(Array.from(column.values));
-    }
+    expect(decodeColumn(other)).toEqual(decodeColumn(column));
   }
 }
 
