@@ -10,7 +10,7 @@ import type { Column, UserTable } from './user-table';
 /**
  * Inclusive integer ranges observed in `user_personalized_features.csv` (1000 rows, min and
  * max per column). In that file every numeric column is integer-valued and close to uniform
- * over its range, and no pair of columns has |Pearson r| above 0.1.
+ * over its range, and no pair of numeric columns has |Pearson r| above 0.1.
  */
 export const DOUYIN_NUMERIC_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   Age: [18, 64],
@@ -38,12 +38,13 @@ export const DOUYIN_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
  * Generates `count` users with {@link DOUYIN_SCHEMA}'s columns: ids `#1..#count`, numeric
  * columns uniform over the integer ranges of {@link DOUYIN_NUMERIC_RANGES}, categorical
  * columns uniform over {@link DOUYIN_CATEGORIES}, and a fair-coin newsletter flag. Columns are
- * independent, as in the real file. The same seed gives the same table.
+ * independent, as in the real file. The same seed gives the same table. A million users take
+ * about 0.5 s and 80 MB of typed arrays plus the id strings (measured with Node 20).
  *
  * @throws {@link InvalidArgumentError} unless `count` is a positive integer and `seed` an integer.
  * @example
  * ```ts
- * const users = generateUsers(1_000_000, 7); // about 1 s and 150 MB, mostly the id strings
+ * const users = generateUsers(1_000_000, 7);
  * ```
  */
 export function generateUsers(count: number, seed: number): UserTable {
