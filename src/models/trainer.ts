@@ -223,14 +223,16 @@ export async function fitSRMLMCA(
         const termValues = withSeededRandom(dropoutRng, () =>
           tf.tidy(() => {
             const batch = gatherRows(tf.tensor1d(rows, 'int32'));
-            let terms: ReturnType<typeof srmlMcaObjective> | undefined;
+            // variableGrads disposes everything but its result, so the terms leave it kept.
+            let termVector: tf.Tensor | undefined;
             const { grads } = tf.variableGrads(() => {
               const forward = forwardSRMLMCA(model, config, batch.numeric, batch.categorical, true);
-              terms = srmlMcaObjective(forward, batch.oneHot, batch.weights, config);
+              const terms = srmlMcaObjective(forward, batch.oneHot, batch.weights, config);
+              termVector = tf.keep(tf.stack([terms.total, terms.fused, terms.structure, terms.relation, terms.mutual]));
               return terms.total;
             }, variables);
-            const t = terms as NonNullable<typeof terms>;
-            const values = [t.total, t.fused, t.structure, t.relation, t.mutual].map((s) => s.dataSync()[0] as number);
+            const values = Array.from((termVector as tf.Tensor).dataSync());
+            (termVector as tf.Tensor).dispose();
             if (!Number.isFinite(values[0] as number)) {
               const culprit = findNonFinite(grads);
               throw new NumericalError(

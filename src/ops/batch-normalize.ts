@@ -1,7 +1,7 @@
 /**
- * Per-channel batch normalisation of a tensor of any rank, by reshaping to `[M, C]` first.
- * tfjs 4.22's `batchNorm` gradient throws above rank 4; per-channel statistics do not change
- * under this reshape, so the result is exact.
+ * Per-channel batch normalisation of a tensor of any rank (channels last), built from
+ * broadcasting elementwise ops, so it works above rank 4 where tfjs 4.22's `batchNorm` gradient
+ * throws.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -18,13 +18,19 @@ export interface BatchNormalizeArgs {
   epsilon: number;
 }
 
-/** Returns `γ · (x − mean) / sqrt(variance + ε) + β` over the last axis of `x`, any rank. */
+/**
+ * Returns `γ · (x − mean) / sqrt(variance + ε) + β` over the last axis of `x`, any rank.
+ *
+ * Written as one multiply and one add with per-channel vectors, `x · s + (β − mean · s)` with
+ * `s = γ / sqrt(variance + ε)`, instead of `tf.batchNorm`: the gradient of tfjs 4.22's fused
+ * batch norm tiles mean, variance and scale to the full input shape, which made it the most
+ * expensive kernel of a training step on wasm.
+ */
 export function batchNormalize(x: tf.Tensor, args: BatchNormalizeArgs): tf.Tensor {
   return tf.tidy(() => {
-    const channels = x.shape[x.rank - 1] as number;
-    const flat = tf.reshape(x, [-1, channels]) as tf.Tensor2D;
-    const y = tf.batchNorm(flat, args.mean, args.variance, args.beta, args.gamma, args.epsilon);
-    return tf.reshape(y, x.shape);
+    const scale = tf.mul(args.gamma, tf.rsqrt(tf.add(args.variance, args.epsilon)));
+    const shift = tf.sub(args.beta, tf.mul(args.mean, scale));
+    return tf.add(tf.mul(x, scale), shift);
   });
 }
 
