@@ -34,6 +34,13 @@ export interface SRMLMCAConfig extends Partial<SRMLMCAPreset> {
   useStructure?: boolean;
   /** Use the relational branch (4-D correlation + CCA + co-attention). @defaultValue true */
   useRelation?: boolean;
+  /**
+   * Add a linear ("wide") path from the numeric inputs to the fused logits, beside the deep
+   * network: z = FC([f_intra; f_inter]) + W_wide·xNum. Not part of the paper's design; it lets the
+   * model represent a label that is a linear threshold of a few inputs without fitting the noise
+   * columns through the deep path. @defaultValue false
+   */
+  widePath?: boolean;
   /** Dropout rate inside the encoder. @defaultValue 0.1 */
   encoderDropout?: number;
   /** Dropout rate before the fused classifier. @defaultValue 0.2 */
@@ -60,6 +67,7 @@ export interface ResolvedSRMLMCAConfig extends SRMLMCAPreset {
   useMca: boolean;
   useStructure: boolean;
   useRelation: boolean;
+  widePath: boolean;
   encoderDropout: number;
   fusedDropout: number;
   attentionTemperature: number;
@@ -129,6 +137,7 @@ export function resolveSRMLMCAConfig(config: SRMLMCAConfig): ResolvedSRMLMCAConf
     useMca: requireBoolean(OWNER, 'useMca', config.useMca ?? true),
     useStructure: requireBoolean(OWNER, 'useStructure', config.useStructure ?? true),
     useRelation: requireBoolean(OWNER, 'useRelation', config.useRelation ?? true),
+    widePath: requireBoolean(OWNER, 'widePath', config.widePath ?? false),
     encoderDropout: rate('encoderDropout', 0.1),
     fusedDropout: rate('fusedDropout', 0.2),
     attentionTemperature: positive('attentionTemperature', 1),

@@ -6,7 +6,7 @@
  * [xNum, xCat] → TabularEncoder → FeatureReshape → MCA → F
  *   F → SelfCorrelationSCR → CenteredAveragePool → f_intra → PrototypeHead → s_intra
  *   F → Correlation4DCCA                         → f_inter → PrototypeHead → s_inter
- *   [f_intra ; f_inter] → Dropout → Dense(2) → z
+ *   [f_intra ; f_inter] → Dropout → Dense(2) → z   (+ Dense(2, no bias) of xNum with `widePath`)
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -44,6 +44,8 @@ export const LAYER_NAMES = {
   fuse: 'fuse',
   fusedDropout: 'fused_dropout',
   classifier: 'classifier',
+  wide: 'wide',
+  wideAdd: 'wide_add',
 } as const;
 
 /** Returns the output positions for a configuration. */
@@ -118,8 +120,20 @@ export function buildSRMLMCANetwork(config: ResolvedSRMLMCAConfig): tfl.LayersMo
       biasInitializer: torchUniform(fanIn),
     })
     .apply(dropped) as tfl.SymbolicTensor;
+  const fused = config.widePath
+    ? (tfl.layers.add({ name: LAYER_NAMES.wideAdd }).apply([logits, wideLayer(config).apply(numeric) as tfl.SymbolicTensor]) as tfl.SymbolicTensor)
+    : logits;
 
-  return tfl.model({ inputs, outputs: [logits, ...branchLogits], name: 'srml_mca' });
+  return tfl.model({ inputs, outputs: [fused, ...branchLogits], name: 'srml_mca' });
+}
+
+function wideLayer(config: ResolvedSRMLMCAConfig): tfl.layers.Layer {
+  return tfl.layers.dense({
+    units: 2,
+    name: LAYER_NAMES.wide,
+    useBias: false,
+    kernelInitializer: torchUniform(config.numNumeric),
+  });
 }
 
 /** Intermediate tensors of one forward pass. */
@@ -142,7 +156,7 @@ export interface SRMLMCAForward {
  */
 export function forwardSRMLMCA(
   model: tfl.LayersModel,
-  config: Pick<ResolvedSRMLMCAConfig, 'useMca' | 'useStructure' | 'useRelation'>,
+  config: Pick<ResolvedSRMLMCAConfig, 'useMca' | 'useStructure' | 'useRelation' | 'widePath'>,
   numeric: tf.Tensor,
   categorical: tf.Tensor | undefined,
   training: boolean,
@@ -168,6 +182,7 @@ export function forwardSRMLMCA(
     result.relation = run(LAYER_NAMES.relationHead, fInter);
   }
   const fusedInput = pooled.length === 1 ? (pooled[0] as tf.Tensor) : run(LAYER_NAMES.fuse, pooled);
-  result.fused = run(LAYER_NAMES.classifier, run(LAYER_NAMES.fusedDropout, fusedInput));
+  const deep = run(LAYER_NAMES.classifier, run(LAYER_NAMES.fusedDropout, fusedInput));
+  result.fused = config.widePath ? run(LAYER_NAMES.wideAdd, [deep, run(LAYER_NAMES.wide, numeric)]) : deep;
   return result as SRMLMCAForward;
 }
