@@ -90,7 +90,7 @@ export {
   type LabelSpec,
 } from './data/churn-label';
 export { auditLeakage, featureColumnsFor, type FeatureColumns, type FeatureSetting, type LeakageAudit } from './data/leakage';
-export { fitPreprocessor, Preprocessor, type PreprocessorOptions } from './data/preprocessor';
+export { fitPreprocessor, Preprocessor, type PreprocessorOptions, type PreprocessorState } from './data/preprocessor';
 export { DOUYIN_CATEGORIES, DOUYIN_NUMERIC_RANGES, generateUsers } from './data/synthetic-users';
 export { kFold, stratifiedKFold, type Fold } from './data/cross-validation';
 

@@ -19,6 +19,15 @@ export interface PreprocessorOptions {
 
 const OWNER = 'Preprocessor';
 
+/** JSON form of a fitted {@link Preprocessor}. */
+export interface PreprocessorState {
+  numericColumns: string[];
+  categoricalColumns: string[];
+  means: number[];
+  stds: number[];
+  vocabularies: string[][];
+}
+
 function checkRows(owner: string, rows: Int32Array, numRows: number, arg: string): void {
   if (!(rows instanceof Int32Array)) {
     throw new InvalidArgumentError(`${owner}: \`${arg}\` must be an Int32Array of row indices; received ${typeof rows}.`);
@@ -76,6 +85,51 @@ export class Preprocessor {
     this.means = means;
     this.stds = stds;
     this.vocabularies = vocabularies;
+  }
+
+  /** Returns the fitted state as plain JSON, for saving next to a trained model. */
+  toJSON(): PreprocessorState {
+    return {
+      numericColumns: [...this.numericColumns],
+      categoricalColumns: [...this.categoricalColumns],
+      means: Array.from(this.means),
+      stds: Array.from(this.stds),
+      vocabularies: this.vocabularies.map((vocabulary) => [...vocabulary]),
+    };
+  }
+
+  /**
+   * Rebuilds a preprocessor from {@link Preprocessor.toJSON} output.
+   *
+   * @throws {@link InvalidArgumentError} when the state is malformed (lengths disagree, a
+   * statistic is not finite, or a std is not positive).
+   */
+  static fromJSON(state: PreprocessorState): Preprocessor {
+    const owner = `${OWNER}.fromJSON`;
+    const numericColumns = checkColumnNames('numericColumns', state?.numericColumns);
+    const categoricalColumns = checkColumnNames('categoricalColumns', state?.categoricalColumns);
+    const sameLength = (arg: string, values: unknown, expected: number): number[] => {
+      if (!Array.isArray(values) || values.length !== expected || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+        throw new InvalidArgumentError(`${owner}: \`${arg}\` must hold ${expected} finite numbers; received ${JSON.stringify(values)}.`);
+      }
+      return values as number[];
+    };
+    const means = sameLength('means', state.means, numericColumns.length);
+    const stds = sameLength('stds', state.stds, numericColumns.length);
+    if (stds.some((std) => std <= 0)) {
+      throw new InvalidArgumentError(`${owner}: every entry of \`stds\` must be positive; received ${JSON.stringify(stds)}.`);
+    }
+    const vocabularies = state.vocabularies;
+    if (
+      !Array.isArray(vocabularies) ||
+      vocabularies.length !== categoricalColumns.length ||
+      !vocabularies.every((vocabulary) => Array.isArray(vocabulary) && vocabulary.every((v) => typeof v === 'string'))
+    ) {
+      throw new InvalidArgumentError(
+        `${owner}: \`vocabularies\` must hold one array of category strings per categorical column (${categoricalColumns.length}); received ${JSON.stringify(vocabularies)}.`,
+      );
+    }
+    return new Preprocessor({ numericColumns, categoricalColumns }, Float64Array.from(means), Float64Array.from(stds), vocabularies);
   }
 
   /** Number of known categories per categorical column (code 0 excluded). */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseUserTable } from '../../src/data/csv-loader';
-import { fitPreprocessor } from '../../src/data/preprocessor';
+import { fitPreprocessor, Preprocessor } from '../../src/data/preprocessor';
 import { DataError, InvalidArgumentError } from '../../src/errors';
 import { resetWarnings, setWarningSink } from '../../src/warnings';
 
@@ -123,5 +123,28 @@ describe('fitPreprocessor', () => {
     const pre = fitPreprocessor(TABLE, TRAIN, OPTIONS);
     expect(() => pre.transform(TABLE, TEST, labels)).toThrow(InvalidArgumentError);
     expect(() => pre.transform(TABLE, TEST, labels)).toThrow(pattern);
+  });
+});
+
+describe('Preprocessor JSON state', () => {
+  it('round trip transforms identically', () => {
+    const fitted = fitPreprocessor(TABLE, TRAIN, OPTIONS);
+    const restored = Preprocessor.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
+    const before = fitted.transform(TABLE, TEST);
+    const after = restored.transform(TABLE, TEST);
+    expect(Array.from(after.numeric)).toEqual(Array.from(before.numeric));
+    expect(Array.from(after.categorical)).toEqual(Array.from(before.categorical));
+    expect(restored.cardinalities).toEqual(fitted.cardinalities);
+  });
+
+  it.each([
+    [{ means: [0] }, /means/],
+    [{ stds: [1, 0] }, /stds/],
+    [{ vocabularies: [['a']] }, /vocabularies/],
+    [{ numericColumns: 'x' }, /numericColumns/],
+  ])('rejects malformed state %j', (override, pattern) => {
+    const state = { ...fitPreprocessor(TABLE, TRAIN, OPTIONS).toJSON(), ...override };
+    expect(() => Preprocessor.fromJSON(state as never)).toThrow(InvalidArgumentError);
+    expect(() => Preprocessor.fromJSON(state as never)).toThrow(pattern);
   });
 });
