@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { DataError, InvalidArgumentError } from '../../../src/errors';
+import { GCNClassifier } from '../../../src/models/baselines/gcn-classifier';
+import { describeBackends } from '../../helpers/backends';
+import { cliqueGraph, rocAuc, separableTable, withoutLabels } from './fixtures';
+
+const train = separableTable(120, 1, 0);
+const test = withoutLabels(separableTable(60, 2, 120));
+const testLabels = separableTable(60, 2, 120).labels;
+const graph = cliqueGraph([train, test]);
+
+describe('GCNClassifier construction', () => {
+  it('defaults match documentation', () => {
+    expect(new GCNClassifier(graph).options).toEqual({
+      hiddenUnits: 16,
+      dropout: 0.5,
+      learningRate: 0.01,
+      weightDecay: 5e-4,
+      epochs: 200,
+      rootWeight: true,
+      seed: 0,
+    });
+  });
+
+  it.each([
+    ['hiddenUnits 0', { hiddenUnits: 0 }, /`hiddenUnits` must be a positive integer; received 0/],
+    ['dropout 1', { dropout: 1 }, /`dropout` must be a finite number in \[0, 1\); received 1/],
+    ['epochs 2.5', { epochs: 2.5 }, /`epochs` must be a positive integer; received 2.5/],
+    ['rootWeight 1', { rootWeight: 1 }, /`rootWeight` must be true or false; received 1/],
+  ])('rejects %s', (_title, options, pattern) => {
+    expect(() => new GCNClassifier(graph, options as never)).toThrow(InvalidArgumentError);
+    expect(() => new GCNClassifier(graph, options as never)).toThrow(pattern);
+  });
+});
+
+describeBackends('GCNClassifier fitting', () => {
+  it('learns separable problem', async () => {
+    const model = new GCNClassifier(graph, { epochs: 60, learningRate: 0.03, dropout: 0.1, seed: 1 });
+    await model.fit(train, { unlabeled: test });
+    const p = await model.predictProba(test);
+    expect(p.length).toBe(60);
+    expect(rocAuc(p, testLabels)).toBeGreaterThan(0.95);
+    expect(model.lossHistory.length).toBe(60);
+    model.dispose();
+  });
+
+  it('seeded runs repeat', async () => {
+    const run = async (): Promise<number[]> => {
+      const model = new GCNClassifier(graph, { epochs: 10, seed: 3 });
+      await model.fit(train, { unlabeled: test });
+      return Array.from(await model.predictProba(test));
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('no leaked tensors', async () => {
+    const before = tf.memory().numTensors;
+    const model = new GCNClassifier(graph, { epochs: 3 });
+    await model.fit(train, { unlabeled: test });
+    await model.predictProba(test);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects unseen rows', async () => {
+    const model = new GCNClassifier(graph, { epochs: 2 });
+    await model.fit(train);
+    await expect(model.predictProba(test)).rejects.toThrow(DataError);
+    await expect(model.predictProba(test)).rejects.toThrow(/row 0 \(node 120\) was not part of the fitted graph/);
+    await expect(model.fit(train)).rejects.toThrow(/`fit` was already called/);
+  });
+});
