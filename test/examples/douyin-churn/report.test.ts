@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { InvalidArgumentError } from '../../../src/index';
+import { buildReportMarkdown, writeReport } from '../../../examples/douyin-churn/report';
+import type { RunResults, SummaryRow } from '../../../examples/douyin-churn/results';
+import { buildRunResults } from './fixture';
+
+describe('writeReport', () => {
+  let dir = '';
+  let files: string[] = [];
+  let markdown = '';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'douyin-report-'));
+    ({ files } = await writeReport(buildRunResults(), dir));
+    markdown = await readFile(join(dir, 'report.md'), 'utf8');
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes report, json and charts', () => {
+    const names = files.map((path) => basename(path));
+    expect(names).toContain('report.md');
+    expect(names).toContain('results.json');
+    expect(names).toContain('roc.png');
+    for (const path of files) {
+      expect(existsSync(path)).toBe(true);
+    }
+  });
+
+  it('puts the caveat first', () => {
+    const caveat = markdown.indexOf('risk = z(Last_Login_Days_Ago) − z(Purchase_Frequency)');
+    expect(caveat).toBeGreaterThan(0);
+    expect(caveat).toBeLessThan(markdown.indexOf('## Results in the paper setting'));
+  });
+
+  it('links existing chart files', () => {
+    const links = [...markdown.matchAll(/\]\(([^)]+\.(?:png|svg))\)/g)].map((match) => match[1] as string);
+    expect(links).toContain('roc.png');
+    expect(links).toContain('metrics.png');
+    expect(links).toContain('gain.png');
+    for (const link of links) {
+      expect(existsSync(join(dir, link))).toBe(true);
+    }
+  });
+
+  it('contains both tables', () => {
+    expect(markdown).toContain('## Results in the paper setting');
+    expect(markdown).toContain('## Results in the noLeak setting');
+    expect(markdown.match(/\| Model \| Accuracy \| Precision \| Recall \| F1 \| AUC \|/g)).toHaveLength(2);
+  });
+
+  it('explains top-risk users', () => {
+    expect(markdown).toContain('### 1. User #17: churn probability 0.970');
+    expect(markdown).toContain('| Last_Login_Days_Ago | +0.410 |');
+    expect(markdown).toContain('| Income | -0.010 |');
+    expect(markdown).toMatch(/learned mixtures of all inputs, not single features/);
+    expect(markdown).toContain(' 1.20  0.80');
+  });
+
+  it('lists fold timing', () => {
+    expect(markdown).toContain('| Model | Setting | Fold 1 | Fold 2 | Total |');
+    expect(markdown).toContain('| Logistic regression | noLeak | 1.5 | 2.5 | 4.0 |');
+  });
+
+  it('round-trips results.json', async () => {
+    const parsed = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as RunResults;
+    expect(parsed).toEqual(buildRunResults());
+  });
+});
+
+describe('buildReportMarkdown', () => {
+  it('notes missing explanations', () => {
+    const markdown = buildReportMarkdown({ ...buildRunResults(), explanations: [] }, []);
+    expect(markdown).toContain('No explanations: the final SRML-MCA model was not trained in this run.');
+  });
+
+  it('omits charts that were not written', () => {
+    const markdown = buildReportMarkdown(buildRunResults(), ['/x/metrics.png']);
+    expect(markdown).toContain('(metrics.png)');
+    expect(markdown).not.toContain('(roc.png)');
+  });
+
+  it('falls back to the built-in caveat', () => {
+    const markdown = buildReportMarkdown({ ...buildRunResults(), labelCaveat: '' }, []);
+    expect(markdown).toMatch(/Label caveat: the churn label is not observed churn/);
+  });
+
+  it('writes NaN AUC as dash and null', () => {
+    const results = buildRunResults();
+    const row = results.summary[0] as SummaryRow;
+    row.auc = { mean: Number.NaN, std: null, n: 0 };
+    expect(buildReportMarkdown(results, [])).toMatch(/\| \*\*SRML-MCA\*\* \|.*\| — \|/);
+    expect(JSON.parse(JSON.stringify(results)).summary[0].auc.mean).toBeNull();
+  });
+});
+
+describe('writeReport validation', () => {
+  it('rejects results without summary', async () => {
+    const call = writeReport({ ...buildRunResults(), summary: undefined } as unknown as RunResults, join(tmpdir(), 'unused'));
+    await expect(call).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('names the missing field', async () => {
+    const call = writeReport({ ...buildRunResults(), folds: undefined } as unknown as RunResults, join(tmpdir(), 'unused'));
+    await expect(call).rejects.toThrow(/`results\.folds` must be an array; received undefined/);
+  });
+});
