@@ -394,30 +394,31 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-let fontsChecked = false;
+let fontsFound: boolean | undefined;
 
 /**
- * Warns once when resvg finds no system font, because the PNG charts then have no text
- * (resvg draws text only with a loaded font). The SVG files are not affected.
+ * Returns whether resvg finds a system font, and warns once when it does not, because the PNG
+ * charts then have no text (resvg draws text only with a loaded font). SVG files are not
+ * affected. The result is cached for the process.
  */
-function checkSystemFonts(): void {
-  if (fontsChecked) {
-    return;
+export function systemFontsAvailable(): boolean {
+  if (fontsFound === undefined) {
+    const probe = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><text x="4" y="22" font-family="sans-serif" font-size="16">Ag</text></svg>';
+    fontsFound = new Resvg(probe, { font: { loadSystemFonts: true } }).innerBBox() !== undefined;
   }
-  fontsChecked = true;
-  const probe = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><text x="4" y="22" font-family="sans-serif" font-size="16">Ag</text></svg>';
-  if (new Resvg(probe, { font: { loadSystemFonts: true } }).innerBBox() === undefined) {
+  if (!fontsFound) {
     warnOnce(
       'douyin-chart-no-fonts',
       'charts: resvg found no system font, so the PNG charts are drawn without text. ' +
         'Install a font package (on Debian or Ubuntu: apt-get install fonts-dejavu-core), or open the SVG files instead.',
     );
   }
+  return fontsFound;
 }
 
 /** Rasterises an SVG string to PNG bytes with resvg and the system fonts, at {@link PNG_ZOOM}x. */
 export function renderPng(svg: string): Uint8Array {
-  checkSystemFonts();
+  systemFontsAvailable();
   const resvg = new Resvg(svg, {
     font: { loadSystemFonts: true, sansSerifFamily: 'DejaVu Sans' },
     fitTo: { mode: 'zoom', value: PNG_ZOOM },

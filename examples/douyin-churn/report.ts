@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 import { InvalidArgumentError } from '../../src/index';
-import { writeCharts } from './charts';
+import { systemFontsAvailable, writeCharts } from './charts';
 import type { FoldResult, RunResults, Setting, SummaryRow, UserExplanation } from './results';
 import { formatComparisonMarkdown, formatLabelCaveat, LABEL_SOURCE_COLUMNS, SETTING_TITLES } from './table';
 
@@ -113,6 +113,12 @@ function chartsSection(chartFiles: readonly string[]): string[] {
   }
   if (lines.length === 2) {
     lines.push('No chart was written because the run produced no fold results.', '');
+  } else if (!systemFontsAvailable()) {
+    lines.push(
+      'NOTE: no system font was found, so the PNG charts have no text. Open the SVG files, or install a font package ' +
+        '(on Debian or Ubuntu: `apt-get install fonts-dejavu-core`) and run again.',
+      '',
+    );
   }
   return lines;
 }
