@@ -76,7 +76,7 @@ function whatRanSection(results: RunResults): string[] {
     '## What ran',
     '',
     `- **Data**: ${data.source}. ${data.users} users, ${data.positives} labelled 1 (at risk) and ${data.negatives} labelled 0; ` +
-      `${data.tiedAtThreshold} users have a risk exactly at the median and are labelled 0.`,
+      `users whose risk equals the median exactly are labelled 0 (${data.tiedAtThreshold} here).`,
     `- **Protocol**: ${options.folds}-fold stratified cross-validation with seed ${options.seed}. ` +
       'Each fold standardises and encodes the columns with statistics of its training rows only.',
     `- **Models**: ${models.map(([key, model]) => `${model} (\`${key}\`)`).join(', ') || 'none'}.`,
