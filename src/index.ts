@@ -78,6 +78,7 @@ export {
   type UserTable,
 } from './data/user-table';
 export { loadUserTable, parseUserTable, type InvalidRowPolicy, type LoadUserTableOptions, type UnknownColumnPolicy } from './data/csv-loader';
+export { UserTableBuilder, type TableBuilderOptions } from './data/table-builder';
 export { writeUsersCsv, type WriteUsersCsvOptions } from './data/csv-writer';
 export {
   ChurnLabeler,

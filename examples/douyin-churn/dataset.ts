@@ -9,6 +9,7 @@ import {
   featureColumnsFor,
   fitPreprocessor,
   generateUsers,
+  idColumn,
   labelChurnRisk,
   loadUserTable,
   stratifiedKFold,
@@ -17,6 +18,7 @@ import {
   type FeatureSetting,
   type Fold,
   type LabeledTable,
+  type Preprocessor,
   type UserTable,
 } from '../../src/index';
 
@@ -31,6 +33,8 @@ export interface PreparedData {
   folds: Fold[];
   /** User graph of the GCN/GAT baselines: users sharing interests, category preference and location. */
   graph: EdgeList;
+  /** User_ID of each row. */
+  userIds: string[];
 }
 
 /** One fold of one setting, ready for a Classifier. */
@@ -44,7 +48,8 @@ export async function prepareData(source: DataSource, folds: number, seed: numbe
   const table = source.kind === 'csv' ? await loadUserTable(source.path) : generateUsers(source.users, source.seed);
   const labels = labelChurnRisk(table);
   const graph = buildRelationGraph(table, { maxDegree: 64, seed });
-  return { source, table, labels, folds: stratifiedKFold(labels.labels, folds, seed), graph };
+  const userIds = idColumn(table, 'User_ID');
+  return { source, table, labels, folds: stratifiedKFold(labels.labels, folds, seed), graph, userIds };
 }
 
 /** Preprocesses one fold with statistics of its training rows only. */
@@ -59,4 +64,12 @@ export function foldTables(data: PreparedData, foldIndex: number, setting: Featu
     train: preprocessor.transform(data.table, fold.train, data.labels.labels),
     test: preprocessor.transform(data.table, fold.test, data.labels.labels),
   };
+}
+
+/** Fits the preprocessing on every user and returns it with the full labelled table. */
+export function preprocessorForAllRows(data: PreparedData, setting: FeatureSetting): { preprocessor: Preprocessor; table: LabeledTable } {
+  const columns = featureColumnsFor(setting, DOUYIN_SCHEMA, data.labels);
+  const rows = Int32Array.from({ length: data.table.numRows }, (_, i) => i);
+  const preprocessor = fitPreprocessor(data.table, rows, columns);
+  return { preprocessor, table: preprocessor.transform(data.table, rows, data.labels.labels) };
 }

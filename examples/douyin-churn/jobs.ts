@@ -1,0 +1,137 @@
+/**
+ * The unit of work of the example: one model on one fold of one setting, or the final model
+ * trained on every user for scoring and explanations.
+ */
+import { binaryMetrics, SRMLMCA, type Classifier } from '../../src/index';
+import { foldTables, preprocessorForAllRows, type PreparedData } from './dataset';
+import { createModel, MODEL_COST, srmlFitOptions, type ModelKey, type SrmlOptions } from './models';
+import type { FoldResult, Setting, UserExplanation } from './results';
+
+export type Job =
+  | { kind: 'fold'; id: number; key: ModelKey; setting: Setting; fold: number }
+  | { kind: 'final'; id: number; modelDir: string; explainTop: number };
+
+/** Result of the final-model job. */
+export interface FinalResult {
+  modelDir: string;
+  explanations: UserExplanation[];
+}
+
+/** Reports training progress in [0, 1]. */
+export type ProgressFn = (fraction: number) => void;
+
+/** Relative cost of a job, so the scheduler starts the slowest first. */
+export function jobCost(job: Job): number {
+  return job.kind === 'final' ? MODEL_COST['srml-mca'] * 1.2 : MODEL_COST[job.key];
+}
+
+/** Human-readable job label for progress output. */
+export function jobLabel(job: Job): string {
+  return job.kind === 'final' ? 'final SRML-MCA on all users' : `${job.key} ${job.setting} fold ${job.fold + 1}`;
+}
+
+/** Trains and evaluates one model on one fold. */
+export async function runFoldJob(
+  data: PreparedData,
+  job: Extract<Job, { kind: 'fold' }>,
+  srml: SrmlOptions,
+  onProgress: ProgressFn,
+): Promise<FoldResult> {
+  const started = Date.now();
+  const { train, test } = foldTables(data, job.fold, job.setting);
+  const model: Classifier = createModel(job.key, train, data.graph, srml);
+  try {
+    const isSrml = job.key === 'srml' || job.key === 'srml-mca';
+    await model.fit(train, {
+      unlabeled: test,
+      onProgress,
+      ...(isSrml ? srmlFitOptions(srml) : {}),
+    });
+    const probabilities = await model.predictProba(test);
+    return {
+      key: job.key,
+      model: model.name,
+      setting: job.setting,
+      fold: job.fold,
+      metrics: binaryMetrics(test.labels, probabilities),
+      testRows: Array.from(test.rowIndex),
+      labels: Array.from(test.labels),
+      probabilities: Array.from(probabilities),
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Trains SRML-MCA on every user (paper setting), saves it with its preprocessing to `modelDir`,
+ * and explains the `explainTop` users with the highest predicted risk.
+ */
+export async function runFinalJob(
+  data: PreparedData,
+  job: Extract<Job, { kind: 'final' }>,
+  srml: SrmlOptions,
+  onProgress: ProgressFn,
+): Promise<FinalResult> {
+  const { preprocessor, table } = preprocessorForAllRows(data, 'paper');
+  const model = createModel('srml-mca', table, data.graph, srml) as SRMLMCA;
+  try {
+    await model.fit(table, { onProgress, ...srmlFitOptions(srml) });
+    await saveScoringModel(model, preprocessor.toJSON(), job.modelDir);
+
+    const probabilities = await model.predictProba(table);
+    const order = Array.from(probabilities.keys()).sort((a, b) => (probabilities[b] as number) - (probabilities[a] as number));
+    const top = Int32Array.from(order.slice(0, job.explainTop));
+    const subset = {
+      ...table,
+      numRows: top.length,
+      numeric: gatherRows(table.numeric, top, table.numericColumns.length),
+      categorical: gatherRows(table.categorical, top, table.categoricalColumns.length),
+      rowIndex: Int32Array.from(top, (i) => table.rowIndex[i] as number),
+    };
+    const explanation = await model.explain(subset);
+    const ids = data.userIds;
+    const features = explanation.features;
+    const side = model.config.height * model.config.width;
+    const explanations: UserExplanation[] = Array.from(top, (row, r) => {
+      const attributions = features.map((feature, f) => ({
+        feature,
+        attribution: explanation.attribution[r * features.length + f] as number,
+      }));
+      attributions.sort((a, b) => Math.abs(b.attribution) - Math.abs(a.attribution));
+      const entry: UserExplanation = {
+        userId: ids[subset.rowIndex[r] as number] ?? String(row),
+        probability: explanation.probability[r] as number,
+        topFeatures: attributions.slice(0, 5),
+      };
+      if (explanation.attention !== undefined) {
+        const flat = Array.from(explanation.attention.slice(r * side, (r + 1) * side));
+        entry.attention = Array.from({ length: model.config.height }, (_, i) =>
+          flat.slice(i * model.config.width, (i + 1) * model.config.width),
+        );
+      }
+      return entry;
+    });
+    return { modelDir: job.modelDir, explanations };
+  } finally {
+    model.dispose();
+  }
+}
+
+function gatherRows<T extends Float32Array | Int32Array>(values: T, rows: Int32Array, width: number): T {
+  const out = new (values.constructor as { new (n: number): T })(rows.length * width);
+  rows.forEach((row, i) => {
+    out.set(values.subarray(row * width, (row + 1) * width), i * width);
+  });
+  return out;
+}
+
+/** Saves the model plus `preprocessor.json`, which the score command needs to encode new users. */
+async function saveScoringModel(model: SRMLMCA, preprocessor: object, dir: string): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await mkdir(dir, { recursive: true });
+  await model.save(dir);
+  await writeFile(join(dir, 'preprocessor.json'), JSON.stringify(preprocessor, null, 2));
+}

@@ -1,0 +1,70 @@
+/**
+ * The models of the comparison table, by CLI key, and how each is built for one fold.
+ */
+import {
+  GATClassifier,
+  GCNClassifier,
+  LogisticRegression,
+  SRMLMCA,
+  type Classifier,
+  type EdgeList,
+  type LabeledTable,
+  type SRMLMCAPresetName,
+} from '../../src/index';
+import { GradientBoostedTrees, RandomForest, XGBoostClassifier } from '../../src/trees';
+
+/** Every model key the example knows, in table order. */
+export const MODEL_KEYS = ['lr', 'rf', 'xgboost', 'gbt', 'gcn', 'gat', 'srml', 'srml-mca'] as const;
+export type ModelKey = (typeof MODEL_KEYS)[number];
+
+/** The paper's seven rows; `gbt` (YDF gradient-boosted trees) is available on request. */
+export const DEFAULT_MODELS: ModelKey[] = ['lr', 'rf', 'xgboost', 'gcn', 'gat', 'srml', 'srml-mca'];
+
+/** Relative training cost, used to start the slowest jobs first. */
+export const MODEL_COST: Record<ModelKey, number> = { 'srml-mca': 100, srml: 90, gat: 20, gcn: 5, xgboost: 2, gbt: 2, rf: 2, lr: 1 };
+
+/** Options that apply to the neural SRML models. */
+export interface SrmlOptions {
+  preset: SRMLMCAPresetName;
+  epochs: number;
+  seed: number;
+}
+
+/** Returns true when `key` names a model of this example. */
+export function isModelKey(key: string): key is ModelKey {
+  return (MODEL_KEYS as readonly string[]).includes(key);
+}
+
+/** Builds a fresh, untrained model for one fold. */
+export function createModel(key: ModelKey, train: LabeledTable, graph: EdgeList, options: SrmlOptions): Classifier {
+  switch (key) {
+    case 'lr':
+      return new LogisticRegression();
+    case 'rf':
+      return new RandomForest({ seed: options.seed });
+    case 'gbt':
+      return new GradientBoostedTrees({ seed: options.seed });
+    case 'xgboost':
+      return new XGBoostClassifier({ seed: options.seed });
+    case 'gcn':
+      return new GCNClassifier(graph, { seed: options.seed });
+    case 'gat':
+      return new GATClassifier(graph, { seed: options.seed });
+    case 'srml':
+    case 'srml-mca':
+      return new SRMLMCA({
+        numNumeric: train.numericColumns.length,
+        cardinalities: train.cardinalities,
+        numericColumns: train.numericColumns,
+        categoricalColumns: train.categoricalColumns,
+        preset: options.preset,
+        useMca: key === 'srml-mca',
+        seed: options.seed,
+      });
+  }
+}
+
+/** Fit options of the SRML models; other models train with their own documented defaults. */
+export function srmlFitOptions(options: SrmlOptions): { epochs: number; seed: number } {
+  return { epochs: options.epochs, seed: options.seed };
+}
