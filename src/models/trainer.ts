@@ -13,7 +13,7 @@ import { DataError, InvalidArgumentError, NumericalError } from '../errors';
 import { createRng, withSeededRandom, type Rng } from '../random';
 import { requireInteger, requireNumberInRange } from '../validate';
 import type { ResolvedSRMLMCAConfig } from './srml-mca-config';
-import { forwardSRMLMCA } from './srml-mca-network';
+import { forwardSRMLMCA, LAYER_NAMES } from './srml-mca-network';
 import { srmlMcaObjective, weightedCrossEntropy } from './srml-mca-objective';
 import { tableToTensors } from './table-tensors';
 
@@ -47,6 +47,12 @@ export interface FitOptions {
   batchSize?: number;
   /** Adam learning rate. @defaultValue 1e-3 */
   learningRate?: number;
+  /**
+   * Adam learning rate of the wide (linear) path, when the model has one. A linear model needs
+   * larger steps than the deep path to reach its optimum within the same epochs.
+   * @defaultValue 0.03
+   */
+  wideLearningRate?: number;
   /**
    * Fraction of the training rows held out (stratified) for early stopping; 0 trains on all rows
    * for `epochs` epochs. @defaultValue 0.1
@@ -196,8 +202,16 @@ export async function fitSRMLMCA(
   const weightsTensor = tf.tensor1d(rowWeights, 'float32');
   const validationIndex = split.validation.length > 0 ? tf.tensor1d(split.validation, 'int32') : undefined;
 
+  const wideLearningRate = requireNumberInRange(OWNER, 'wideLearningRate', options.wideLearningRate ?? 0.03, {
+    min: 0,
+    minExclusive: true,
+  });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const wideNames = new Set(
+    config.widePath ? model.getLayer(LAYER_NAMES.wide).trainableWeights.map((w) => (w.read() as tf.Variable).name) : [],
+  );
   const optimizer = tf.train.adam(learningRate);
+  const wideOptimizer = tf.train.adam(wideLearningRate);
   const history: EpochLog[] = [];
   let best = { loss: Infinity, epoch: 0, weights: undefined as tf.Tensor[] | undefined };
   let stoppedEarly = false;
@@ -240,7 +254,15 @@ export async function fitSRMLMCA(
               );
             }
             const applied = clipNorm > 0 ? clipByGlobalNorm(grads, clipNorm) : grads;
-            optimizer.applyGradients(applied as unknown as Record<string, tf.Variable>);
+            const deepGrads: tf.NamedTensorMap = {};
+            const wideGrads: tf.NamedTensorMap = {};
+            for (const [name, grad] of Object.entries(applied)) {
+              (wideNames.has(name) ? wideGrads : deepGrads)[name] = grad;
+            }
+            optimizer.applyGradients(deepGrads as unknown as Record<string, tf.Variable>);
+            if (wideNames.size > 0) {
+              wideOptimizer.applyGradients(wideGrads as unknown as Record<string, tf.Variable>);
+            }
             return values;
           }),
         );
@@ -302,5 +324,6 @@ export async function fitSRMLMCA(
     if (all.categorical !== undefined) all.categorical.dispose();
     if (validationIndex !== undefined) validationIndex.dispose();
     optimizer.dispose();
+    wideOptimizer.dispose();
   }
 }
