@@ -41,7 +41,7 @@ export async function runFoldJob(
   const { train, test } = foldTables(data, job.fold, job.setting);
   const model: Classifier = createModel(job.key, train, data.graph, srml);
   try {
-    const isSrml = job.key === 'srml' || job.key === 'srml-mca';
+    const isSrml = job.key === 'srml' || job.key === 'srml-mca' || job.key === 'srml-mca-wide';
     await model.fit(train, {
       unlabeled: test,
       onProgress,

@@ -78,7 +78,7 @@ export class SRMLMCA implements Classifier {
    */
   constructor(config: SRMLMCAConfig, network?: tfl.LayersModel) {
     this.config = resolveSRMLMCAConfig(config);
-    this.name = this.config.useMca ? 'SRML-MCA' : 'SRML';
+    this.name = (this.config.useMca ? 'SRML-MCA' : 'SRML') + (this.config.widePath ? ' + wide path' : '');
     this.network = network ?? withSeededRandom(createRng(this.config.seed), () => buildSRMLMCANetwork(this.config));
   }
 
