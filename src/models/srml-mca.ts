@@ -87,7 +87,7 @@ export class SRMLMCA implements Classifier {
     return this.network.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0);
   }
 
-  /** Trains on `train`; see {@link FitOptions} for the defaults. Returns the epoch history. */
+  /** Trains on `train` (see {@link FitOptions} for the defaults) and stores the epoch log in `history`. */
   async fit(train: LabeledTable, options: SRMLMCAFitOptions = {}): Promise<void> {
     checkTable('SRMLMCA.fit', train, this.config);
     const epochs = options.epochs ?? 60;

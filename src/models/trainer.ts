@@ -34,7 +34,7 @@ export interface EpochLog {
 /** Result of one `fit` call. */
 export interface FitHistory {
   epochs: EpochLog[];
-  /** Epoch whose weights the model holds after `fit` (the best validation epoch, or the last). */
+  /** Epoch whose weights the model has after `fit` (the best validation epoch, or the last). */
   bestEpoch: number;
   /** True when early stopping ended training before `epochs`. */
   stoppedEarly: boolean;
