@@ -1,0 +1,150 @@
+/** Command-line flags of `npm run bench`. */
+
+/** Sections of the benchmark that `--only` can select. */
+export const SECTIONS = ['training', 'memory', 'scale'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+export type BackendName = 'cpu' | 'wasm';
+
+/** SRML-MCA presets the training section can run ('large' is too slow on cpu and wasm). */
+export const BENCH_PRESETS = ['tiny', 'fast', 'default'] as const;
+export type BenchPresetName = (typeof BENCH_PRESETS)[number];
+
+/** Scale sizes that `--scale` accepts, in users. */
+export const SCALE_SIZES: Readonly<Record<string, number>> = { '1k': 1_000, '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
+
+export interface BenchOptions {
+  /** Few repeats and small sizes, for a check in about a minute. */
+  quick: boolean;
+  /** Adds the 1M-user scale run and more repeats. */
+  full: boolean;
+  backends: BackendName[];
+  sections: SectionName[];
+  /** SRML-MCA presets of the training section. */
+  presets: BenchPresetName[];
+  /** User counts of the scale section, ascending. */
+  scaleSizes: number[];
+  /** Print the JSON result to stdout after the tables. */
+  json: boolean;
+  /** Path of the JSON result file. */
+  output: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [flags]
+
+  --quick                 few repeats, wasm only, scale sizes 1k and 10k (about 1 minute)
+  --full                  more repeats and the 1M-user scale run
+  --backend cpu|wasm|both tfjs backends of the training section (default: both; wasm with --quick);
+                          the memory and scale sections use wasm when it is selected, else cpu
+  --only LIST             comma-separated sections: ${SECTIONS.join(', ')} (default: all)
+  --preset LIST           comma-separated SRML-MCA presets of the training section: ${BENCH_PRESETS.join(', ')} (default: all)
+  --scale LIST            comma-separated scale sizes: ${Object.keys(SCALE_SIZES).join(', ')} (default: 10k,100k);
+                          one size also runs the size 10x below it, for the growth ratio
+  --json                  also print the JSON result
+  --out PATH              JSON output path (default: bench/results/latest.json)
+  --help                  print this text
+`;
+
+/** Raised for an invalid flag; run.ts prints it with the usage text. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function splitValue(arg: string, next: string | undefined): { value: string | undefined; consumed: boolean } {
+  const eq = arg.indexOf('=');
+  if (eq >= 0) return { value: arg.slice(eq + 1), consumed: false };
+  return { value: next, consumed: true };
+}
+
+/** Parses `argv` (without the node and script paths). */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
+  let quick = false;
+  let full = false;
+  let json = false;
+  let backendText: string | undefined;
+  let onlyText: string | undefined;
+  let scaleText: string | undefined;
+  let presetText: string | undefined;
+  let output = 'bench/results/latest.json';
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const flag = arg.split('=')[0] as string;
+    const takeValue = (): string => {
+      const { value, consumed } = splitValue(arg, argv[i + 1]);
+      if (value === undefined || value === '') throw new UsageError(`${flag} needs a value.`);
+      if (consumed) i++;
+      return value;
+    };
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--full':
+        full = true;
+        break;
+      case '--json':
+        json = true;
+        break;
+      case '--backend':
+        backendText = takeValue();
+        break;
+      case '--only':
+        onlyText = takeValue();
+        break;
+      case '--scale':
+        scaleText = takeValue();
+        break;
+      case '--preset':
+        presetText = takeValue();
+        break;
+      case '--out':
+        output = takeValue();
+        break;
+      case '--help':
+      case '-h':
+        return 'help';
+      default:
+        throw new UsageError(`unknown flag ${JSON.stringify(arg)}; run with --help for the list of flags.`);
+    }
+  }
+  if (quick && full) throw new UsageError('--quick and --full exclude each other; pass one of them.');
+
+  let backends: BackendName[];
+  const backend = backendText ?? (quick ? 'wasm' : 'both');
+  if (backend === 'both') backends = ['cpu', 'wasm'];
+  else if (backend === 'cpu' || backend === 'wasm') backends = [backend];
+  else throw new UsageError(`--backend must be cpu, wasm or both; received ${JSON.stringify(backend)}.`);
+
+  const sections = onlyText === undefined ? [...SECTIONS] : onlyText.split(',').map((s) => s.trim());
+  for (const section of sections) {
+    if (!(SECTIONS as readonly string[]).includes(section)) {
+      throw new UsageError(`--only accepts ${SECTIONS.join(', ')}; received ${JSON.stringify(section)}.`);
+    }
+  }
+
+  const presets = presetText === undefined ? [...BENCH_PRESETS] : presetText.split(',').map((s) => s.trim());
+  for (const preset of presets) {
+    if (!(BENCH_PRESETS as readonly string[]).includes(preset)) {
+      throw new UsageError(`--preset accepts ${BENCH_PRESETS.join(', ')}; received ${JSON.stringify(preset)}.`);
+    }
+  }
+
+  let defaultScale = '10k,100k';
+  if (quick) defaultScale = '1k,10k';
+  if (full) defaultScale = '10k,100k,1m';
+  const scaleSizes = (scaleText ?? defaultScale).split(',').map((s) => {
+    const size = SCALE_SIZES[s.trim().toLowerCase()];
+    if (size === undefined) {
+      throw new UsageError(`--scale accepts ${Object.keys(SCALE_SIZES).join(', ')}; received ${JSON.stringify(s)}.`);
+    }
+    return size;
+  });
+  // One size alone gives no growth ratio, so the size 10x below it runs too.
+  if (scaleSizes.length === 1 && (scaleSizes[0] as number) >= 10_000) {
+    scaleSizes.push((scaleSizes[0] as number) / 10);
+  }
+  scaleSizes.sort((a, b) => a - b);
+
+  return { quick, full, json, backends, sections: sections as SectionName[], presets: presets as BenchPresetName[], scaleSizes: [...new Set(scaleSizes)], output };
+}

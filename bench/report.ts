@@ -1,0 +1,124 @@
+/** Text tables of the benchmark results, printed by run.ts. */
+import type { MemoryResult } from './memory';
+import type { StepProfile } from './profile';
+import { GROWTH_TARGET, MIN_JUDGED_SECONDS, RSS_TARGET_MIB, type ScaleSectionResult } from './scale';
+import { formatNumber as f, textTable } from './stats';
+import { MATMUL_FRACTION_TARGET, type EfficiencyVerdict } from './targets';
+import { INFER_BATCH, TRAIN_BATCH, type TrainingSectionResult } from './throughput';
+
+export function formatThroughput(result: TrainingSectionResult): string {
+  const matMul = textTable(
+    ['backend', 'matMul shape', 'median ms', 'GFLOP/s'],
+    result.matMul.map((m) => [m.backend, m.shape, f(m.medianMs), f(m.gflops)]),
+  );
+  const rows = textTable(
+    ['backend', 'model', 'config', 'train samples/s', 'infer samples/s', 'MACs/sample (exec)', 'MACs/sample (direct)', 'train GFLOP/s (exec)', 'train GFLOP/s (direct)', 'of matMul'],
+    result.rows.map((r) => [
+      r.backend,
+      r.model,
+      r.config,
+      f(r.trainSamplesPerSec),
+      f(r.inferSamplesPerSec),
+      f(r.executedMacsPerSample),
+      f(r.directMacsPerSample),
+      f(r.trainGflops),
+      f(r.trainGflopsDirect),
+      `${(r.matMulFraction * 100).toFixed(1)}%`,
+    ]),
+  );
+  return [
+    `Training: forward + backward + Adam at batch ${TRAIN_BATCH}; inference: forward at batch ${INFER_BATCH}.`,
+    'GCN and GAT: one full-graph step on the 1000-user relation graph; one sample = one node.',
+    'GFLOP/s = 2 FLOP per MAC x forward MACs per sample x 3 (forward + backward) x samples/s.',
+    '"exec" counts the Toeplitz/selection matMuls the library runs; "direct" counts direct-convolution MACs.',
+    '"of matMul" = train GFLOP/s (exec) / the backend\'s matMul GFLOP/s below.',
+    '',
+    matMul,
+    '',
+    rows,
+  ].join('\n');
+}
+
+export function formatVerdicts(verdicts: readonly EfficiencyVerdict[]): string {
+  if (verdicts.length === 0) return 'Target not evaluated: wasm was not run.';
+  const lines = verdicts.map((v) =>
+    v.met
+      ? `  ${v.preset}: met (${(v.fraction * 100).toFixed(1)}%)`
+      : `  ${v.preset}: missed (${(v.fraction * 100).toFixed(1)}%, ${v.shortfallPoints.toFixed(1)} points short; needs ${v.speedupNeeded.toFixed(1)}x faster training)`,
+  );
+  return [`Target: SRML-MCA training on wasm reaches >= ${MATMUL_FRACTION_TARGET * 100}% of the matMul rate (executed MACs)`, ...lines].join('\n');
+}
+
+export function formatProfile(profile: StepProfile): string {
+  const layers = textTable(
+    ['layer (fwd+bwd alone)', 'median ms', 'share of step'],
+    [
+      ...profile.layers.map((l) => [l.layer, f(l.medianMs), `${(l.shareOfStep * 100).toFixed(0)}%`]),
+      ['(whole training step)', f(profile.stepMs), '100%'],
+    ],
+  );
+  const kernels = textTable(
+    ['kernel', 'calls', 'total ms', 'share'],
+    profile.topKernels.map((k) => [k.kernel, String(k.calls), f(k.totalMs), `${(k.shareOfProfiled * 100).toFixed(0)}%`]),
+  );
+  return [
+    `Profile of SRML-MCA ${profile.preset} on wasm, batch ${TRAIN_BATCH}:`,
+    layers,
+    '',
+    `Top kernels of one step under tf.profile (kernel times sum to ${f(profile.profiledKernelMs)} ms, including a sync per kernel):`,
+    kernels,
+  ].join('\n');
+}
+
+export function formatMemory(memory: MemoryResult): string {
+  return [
+    `Tensors alive before/after ${memory.steps} training steps (SRML-MCA ${memory.preset}, ${memory.backend}): ` +
+      `${memory.tensorsBefore} / ${memory.tensorsAfter} (${memory.equal ? 'equal' : 'NOT EQUAL: leak'}); ` +
+      `bytes ${memory.bytesBefore} / ${memory.bytesAfter}.`,
+    `Peak RSS of the benchmark process so far: ${f(memory.peakRssMiB)} MiB.`,
+  ].join('\n');
+}
+
+export function formatScale(scale: ScaleSectionResult): string {
+  const sizes = scale.runs.map((r) => r.users);
+  const stageNames = scale.runs[0]?.stages.map((s) => s.stage) ?? [];
+  const header = ['stage', ...sizes.map((n) => `${f(n)} users: s`), ...sizes.map((n) => `peak RSS MiB @${f(n)}`)];
+  const rows = stageNames.map((name) => [
+    name,
+    ...scale.runs.map((r) => {
+      const stage = r.stages.find((s) => s.stage === name);
+      return stage === undefined ? '-' : `${f(stage.seconds)}${stage.extrapolation ? '*' : ''}`;
+    }),
+    ...scale.runs.map((r) => {
+      const stage = r.stages.find((s) => s.stage === name);
+      return stage === undefined ? '-' : f(stage.peakRssMiB);
+    }),
+  ]);
+  const growth = textTable(
+    ['stage', 'users', 'time ratio', 'growth vs users', `verdict (<= ${GROWTH_TARGET})`],
+    scale.growth.map((g) => [g.stage, `${f(g.fromUsers)} -> ${f(g.toUsers)}`, f(g.timeRatio), f(g.growthVsUsers), g.verdict]),
+  );
+  const extrapolations = scale.runs.flatMap((r) =>
+    r.stages.filter((s) => s.extrapolation !== null).map((s) => `  ${f(r.users)} users, ${s.stage}: ${s.extrapolation}`),
+  );
+  const details = scale.runs.flatMap((r) => r.stages.filter((s) => s.detail !== undefined).map((s) => `  ${f(r.users)} users, ${s.stage}: ${s.detail}`));
+  const lines = [
+    `Scale on ${scale.backend}, one child process per size. Peak RSS is the child's running maximum at the end of each stage.`,
+    textTable(header, rows),
+    '* extrapolated, not measured in full:',
+    ...extrapolations,
+    'Details:',
+    ...details,
+    '',
+    `Growth of each stage's time against the growth in users (target <= ${GROWTH_TARGET}; stages under ${MIN_JUDGED_SECONDS * 1000} ms at the smaller size are not judged):`,
+    growth,
+  ];
+  if (scale.rssAtMillion !== undefined) {
+    lines.push(
+      `Peak RSS at 1M users: ${f(scale.rssAtMillion.peakRssMiB)} MiB, target < ${f(RSS_TARGET_MIB)} MiB (4 GB): ${scale.rssAtMillion.met ? 'met' : 'missed'}.`,
+    );
+  } else {
+    lines.push('Peak RSS target at 1M users: not evaluated (run with --scale=1m or --full).');
+  }
+  return lines.join('\n');
+}
