@@ -17,6 +17,7 @@ import {
   NeighbourSampler,
   writeUsersCsv,
   type FeatureTable,
+  type UserTable,
 } from '../src/index';
 import { allRows, featureColumns } from './fixtures';
 import { createGraphRunner } from './graph-runner';
@@ -86,16 +87,18 @@ export async function runScaleStages(settings: ScaleSettings, backend: string, l
   const dir = mkdtempSync(join(tmpdir(), 'srml-mca-bench-'));
   const csvPath = join(dir, `users-${settings.users}.csv`);
   try {
-    const generated = await record('generateUsers', async () => ({ value: generateUsers(settings.users, 11) }));
-    await record('writeUsersCsv', async () => ({ value: await writeUsersCsv(generated, csvPath) }));
-    const users = await record('loadUserTable', async () => ({ value: await loadUserTable(csvPath) }));
-    const { labels } = await record('labelChurnRisk', async () => ({ value: labelChurnRisk(users) }));
+    // The generated table is dropped once written, so later stages do not carry two copies.
+    let generated: UserTable | undefined = await record('generateUsers', async () => ({ value: generateUsers(settings.users, 11) }));
+    await record('writeUsersCsv', async () => ({ value: await writeUsersCsv(generated as UserTable, csvPath) }));
+    generated = undefined;
+    const loaded = await record('loadUserTable', async () => ({ value: await loadUserTable(csvPath) }));
+    const { labels } = await record('labelChurnRisk', async () => ({ value: labelChurnRisk(loaded) }));
     const table = await record('fitPreprocessor+transform', async () => {
-      const rows = allRows(users.numRows);
-      return { value: fitPreprocessor(users, rows, featureColumns()).transform(users, rows, labels) };
+      const rows = allRows(loaded.numRows);
+      return { value: fitPreprocessor(loaded, rows, featureColumns()).transform(loaded, rows, labels) };
     });
     const graph = await record('buildRelationGraph', async () => {
-      const value = buildRelationGraph(users, { maxDegree: settings.maxDegree });
+      const value = buildRelationGraph(loaded, { maxDegree: settings.maxDegree });
       return { value, detail: `${value.source.length} directed edges, maxDegree ${settings.maxDegree}` };
     });
 
