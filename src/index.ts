@@ -25,10 +25,17 @@ export { TabularEncoder, type TabularEncoderArgs } from './layers/tabular-encode
 export { FeatureReshape, type FeatureReshapeArgs } from './layers/feature-reshape';
 export { MCA, mcaChannelKernelSize, type MCAArgs } from './layers/mca';
 export { SelfCorrelationSCR, type SelfCorrelationSCRArgs } from './layers/self-correlation-scr';
-export { Correlation4DCCA, type Correlation4DCCAArgs } from './layers/correlation-4d-cca';
+export { Correlation4DCCA, type AttentionOrder, type Correlation4DCCAArgs } from './layers/correlation-4d-cca';
 export { PrototypeHead, type PrototypeHeadArgs } from './layers/prototype-head';
 export { CenteredAveragePool } from './layers/centered-average-pool';
-export { GCNConv, normalizeAdjacency, type GCNConvArgs } from './layers/graph/gcn-conv';
+export {
+  GCNConv,
+  GRAPH_INITIALIZERS,
+  normalizeAdjacency,
+  type GCNConvArgs,
+  type GraphInitializerName,
+  type NormalizeAdjacencyOptions,
+} from './layers/graph/gcn-conv';
 export { GATConv, type GATConvArgs } from './layers/graph/gat-conv';
 
 // Losses and weight-free ops.
@@ -59,6 +66,7 @@ export type { EpochLog, FitHistory, FitOptions } from './models/trainer';
 export { LogisticRegression, type LogisticRegressionOptions } from './models/baselines/logistic-regression';
 export { GCNClassifier, type GCNClassifierOptions } from './models/baselines/gcn-classifier';
 export { GATClassifier, type GATClassifierOptions } from './models/baselines/gat-classifier';
+export type { GraphNetwork, GraphTrainingOptions, ResolvedGraphTrainingOptions } from './models/baselines/transductive-graph';
 export { buildFeatureMatrix, type FeatureMatrix } from './models/baselines/feature-matrix';
 
 // Data.
