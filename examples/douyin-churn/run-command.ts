@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { setWarningsEnabled, summarizeBinaryMetrics } from '../../src/index';
 import { setupBackend } from './backend';
 import { prepareData, type DataSource } from './dataset';
-import type { RunCommand } from './cli-options';
+import { UsageError, type RunCommand } from './cli-options';
 import { jobLabel, type Job } from './jobs';
 import { runJobs, type WorkerConfig } from './runner';
 import { writeReport } from './report';
@@ -17,6 +17,7 @@ import { formatComparisonTable, formatLabelCaveat } from './table';
 /** Runs the comparison and returns its results; progress goes to stderr, tables to stdout. */
 export async function runCommand(options: RunCommand): Promise<RunResults> {
   const started = Date.now();
+  await checkOutputFolder(options.out);
   setWarningsEnabled(false);
   await setupBackend(options.backend);
   const source: DataSource =
@@ -32,7 +33,8 @@ export async function runCommand(options: RunCommand): Promise<RunResults> {
       }
     }
   }
-  if (options.saveModel) {
+  // The final model is SRML-MCA, so runs without that row skip it.
+  if (options.saveModel && options.models.includes('srml-mca')) {
     jobs.push({ kind: 'final', id: jobs.length, modelDir, explainTop: options.explainTop });
   }
 
@@ -155,4 +157,13 @@ function createProgress(options: RunCommand, total: number) {
     },
     stop: () => multibar.stop(),
   };
+}
+
+/** Rejects an --out that exists and is not a folder, before any training starts. */
+async function checkOutputFolder(out: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const info = await stat(out).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) {
+    throw new UsageError(`--out: ${JSON.stringify(out)} exists and is not a folder; pass a folder path for the report.`);
+  }
 }

@@ -5,8 +5,8 @@
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
 import {
   DOUYIN_SCHEMA,
@@ -34,11 +34,22 @@ async function readPreprocessor(dir: string): Promise<Preprocessor> {
   } catch {
     throw new UsageError(`--model: ${JSON.stringify(path)} is missing; pass the model folder written by a run (report/model).`);
   }
-  return Preprocessor.fromJSON(JSON.parse(text) as PreprocessorState);
+  let state: PreprocessorState;
+  try {
+    state = JSON.parse(text) as PreprocessorState;
+  } catch (error) {
+    throw new UsageError(
+      `--model: ${JSON.stringify(path)} is not valid JSON (${(error as Error).message}); re-run training to write it again.`,
+    );
+  }
+  return Preprocessor.fromJSON(state);
 }
 
 /** Scores `options.data` into `options.out`; returns the number of users scored. */
 export async function scoreCommand(options: ScoreCommand): Promise<number> {
+  if (resolve(options.out) === resolve(options.data)) {
+    throw new UsageError(`--out must differ from --data (both are ${JSON.stringify(options.data)}); scoring would overwrite its input.`);
+  }
   await setupBackend(options.backend);
   const preprocessor = await readPreprocessor(options.model);
   const model = await SRMLMCA.load(options.model);
@@ -54,8 +65,19 @@ export async function scoreCommand(options: ScoreCommand): Promise<number> {
     owner: 'score',
   };
 
-  const output = createWriteStream(options.out);
+  // Scores go to a temporary file that replaces --out only when every row succeeded.
+  const temporary = join(dirname(resolve(options.out)), `.${Date.now()}-${process.pid}.scores.tmp`);
+  const output = createWriteStream(temporary);
+  let writeError: Error | undefined;
+  output.on('error', (error) => {
+    writeError = error;
+  });
+  await Promise.race([once(output, 'open'), once(output, 'error')]).catch(() => undefined);
+  if (writeError !== undefined) {
+    throw new UsageError(`--out: cannot write next to ${JSON.stringify(options.out)} (${writeError.message}). Pass a file path in a writable folder.`);
+  }
   const write = async (text: string) => {
+    if (writeError !== undefined) throw new UsageError(`--out: writing failed (${writeError.message}).`);
     if (!output.write(text)) await once(output, 'drain');
   };
   await write('User_ID,churn_probability,risk_tier\n');
@@ -83,6 +105,7 @@ export async function scoreCommand(options: ScoreCommand): Promise<number> {
   };
 
   const parser = createReadStream(options.data).pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
+  let succeeded = false;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (header === undefined) {
@@ -99,10 +122,22 @@ export async function scoreCommand(options: ScoreCommand): Promise<number> {
       throw new UsageError(`--data: ${JSON.stringify(options.data)} is empty; it needs a header line and at least one user.`);
     }
     await flush();
+    succeeded = true;
   } finally {
     output.end();
-    await once(output, 'close');
+    await once(output, 'close').catch(() => undefined);
     model.dispose();
+    if (!succeeded) await rm(temporary, { force: true });
+  }
+  if (writeError !== undefined) {
+    await rm(temporary, { force: true });
+    throw new UsageError(`--out: writing failed (${(writeError as Error).message}).`);
+  }
+  try {
+    await rename(temporary, options.out);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new UsageError(`--out: cannot write ${JSON.stringify(options.out)} (${(error as Error).message}). Pass a file path, not a folder.`);
   }
   return scored;
 }

@@ -38,6 +38,20 @@ export function checkTable(
   };
   expectNames('numeric', table.numericColumns, config.numericColumns);
   expectNames('categorical', table.categoricalColumns, config.categoricalColumns);
+  if (table.cardinalities.some((c, j) => c !== config.cardinalities[j])) {
+    throw new ShapeMismatchError(
+      `${owner}: the table's category counts ${JSON.stringify(table.cardinalities)} differ from the model's ${JSON.stringify(config.cardinalities)}, so its codes would map to other embeddings. Encode new data with the preprocessor the model was trained with.`,
+    );
+  }
+  const expectLength = (arg: string, actual: number, width: number): void => {
+    if (actual !== table.numRows * width) {
+      throw new ShapeMismatchError(
+        `${owner}: \`${arg}\` has ${actual} values but numRows × columns is ${table.numRows} × ${width} = ${table.numRows * width}. Build the table so its arrays match numRows.`,
+      );
+    }
+  };
+  expectLength('numeric', table.numeric.length, table.numericColumns.length);
+  expectLength('categorical', table.categorical.length, table.categoricalColumns.length);
 
   const n = table.numericColumns.length;
   for (let i = 0; i < table.numeric.length; i++) {

@@ -137,6 +137,15 @@ describe('SRMLMCA training', () => {
     model.dispose();
   });
 
+  it('rejects other category counts and short arrays', async () => {
+    const model = new SRMLMCA(base);
+    const table = toyTable(10, 12);
+    await expect(model.predictProba({ ...table, cardinalities: [3, 3, 5, 5, 2] })).rejects.toThrow(/category counts/);
+    await expect(model.predictProba({ ...table, numeric: table.numeric.slice(1) })).rejects.toThrow(/`numeric` has 79 values/);
+    await expect(model.predictProba({ ...table, categorical: table.categorical.slice(5) })).rejects.toThrow(ShapeMismatchError);
+    model.dispose();
+  });
+
   it('rejects NaN features and bad labels', async () => {
     const model = new SRMLMCA(base);
     const table = toyTable(10, 7);

@@ -82,6 +82,13 @@ describe.skipIf(REAL_CSV_MISSING)('douyin-churn on the real CSV', () => {
       expect(line).toMatch(/^#?\w+,[01]\.\d{6},(high|medium|low)$/);
     }
   });
+
+  it('score rejects a folder as --out', () => {
+    const run = runExample(['score', '--model', join(out, 'model'), '--data', REAL_CSV_PATH, '--out', work, '--quiet']);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n').length).toBe(1);
+    expect(run.stderr).toMatch(/--out/);
+  });
 });
 
 describe('douyin-churn input errors', () => {
@@ -107,6 +114,23 @@ describe('douyin-churn input errors', () => {
     expect(lines[0]).toMatch(/line 3/);
     expect(lines[0]).toMatch(/Age/);
     expect(lines[0]).toMatch(/thirty/);
+  });
+
+  it('score never overwrites its input', () => {
+    const path = join(work, 'users.csv');
+    writeFileSync(path, 'User_ID\n#1\n');
+    const run = runExample(['score', '--model', work, '--data', path, '--out', path]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/--out must differ from --data/);
+    expect(readFileSync(path, 'utf8')).toBe('User_ID\n#1\n');
+  });
+
+  it('existing file as --out fails early', () => {
+    const path = join(work, 'not-a-folder.txt');
+    writeFileSync(path, 'x');
+    const run = runExample(['--out', path, '--models', 'lr', '--quiet']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/is not a folder/);
   });
 
   it('unknown option is one line', () => {
