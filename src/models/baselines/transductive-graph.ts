@@ -1,16 +1,21 @@
 /**
  * Shared training loop of the transductive graph baselines (GCN, GAT): full-batch training on
- * the union of labelled and unlabelled users, with the loss on the labelled ones only.
+ * the union of labelled and unlabelled users, with the loss on the labelled ones only, run per
+ * block of whole connected components.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import type { FeatureTable, LabeledTable } from '../../data/types';
 import { DataError, InvalidArgumentError, NumericalError } from '../../errors';
+import { connectedComponents, packComponents } from '../../graph/connected-components';
 import { NeighbourSampler } from '../../graph/neighbour-sampler';
 import type { EdgeList } from '../../graph/types';
 import { requireInteger, requireNumberInRange } from '../../validate';
 import type { Classifier, FitContext } from '../classifier';
 import { buildFeatureMatrix, concatFeatureTables, readBinaryLabels } from './feature-matrix';
+
+/** Default of {@link GraphTrainingOptions.blockSize}. */
+export const DEFAULT_BLOCK_SIZE = 64;
 
 /** Training options shared by the graph baselines. */
 export interface GraphTrainingOptions {
@@ -28,6 +33,16 @@ export interface GraphTrainingOptions {
   rootWeight?: boolean;
   /** Seed of the initial weights and of every dropout mask. */
   seed?: number;
+  /**
+   * Maximum number of nodes per dense block: a positive integer, or `Infinity` for one dense
+   * `[N, N]` block. The layers run on whole connected components packed into blocks of at most
+   * this size (a larger component gets a block of its own). Message passing never crosses
+   * components, so the size changes only the cost and the float rounding, except for GAT's
+   * attention dropout masks, which are drawn per block. Smaller blocks cut the Σ n_b² cost of the
+   * dense products but add a set of layer operations per block.
+   * @defaultValue 64
+   */
+  blockSize?: number;
 }
 
 /** Resolved training options. */
@@ -43,6 +58,10 @@ export function resolveGraphTrainingOptions(
   if (typeof rootWeight !== 'boolean') {
     throw new InvalidArgumentError(`${owner}: \`rootWeight\` must be true or false; received ${JSON.stringify(rootWeight)}.`);
   }
+  const blockSize = options.blockSize ?? defaults.blockSize;
+  if (blockSize !== Infinity) {
+    requireInteger(owner, 'blockSize', blockSize, 1, 'Pass the maximum nodes per dense block, or Infinity for one block.');
+  }
   return {
     hiddenUnits: requireInteger(owner, 'hiddenUnits', options.hiddenUnits ?? defaults.hiddenUnits),
     dropout: requireNumberInRange(owner, 'dropout', options.dropout ?? defaults.dropout, { min: 0, max: 1, maxExclusive: true }),
@@ -54,15 +73,20 @@ export function resolveGraphTrainingOptions(
     epochs: requireInteger(owner, 'epochs', options.epochs ?? defaults.epochs),
     rootWeight,
     seed: requireInteger(owner, 'seed', options.seed ?? defaults.seed, Number.MIN_SAFE_INTEGER),
+    blockSize,
   };
 }
 
-/** The network of one graph baseline, built for a known input width. */
+/**
+ * The network of one graph baseline, built for a known input width: logits = second(Drop(first(Drop(X), A)), A).
+ * Each method takes one block of n nodes with its dense adjacency `[n, n]`, and the caller applies
+ * the dropout between them.
+ */
 export interface GraphNetwork {
-  /**
-   * Logits `[N, 2]` of every node. `dropoutSeed` is distinct per epoch, so masks are repeatable.
-   */
-  forward(x: tf.Tensor2D, adjacency: tf.Tensor2D, training: boolean, dropoutSeed: number): tf.Tensor2D;
+  /** Hidden features `[n, H]`: the first graph layer and its activation. */
+  first(x: tf.Tensor2D, adjacency: tf.Tensor2D, training: boolean): tf.Tensor2D;
+  /** Logits `[n, 2]`: the second graph layer. */
+  second(hidden: tf.Tensor2D, adjacency: tf.Tensor2D, training: boolean): tf.Tensor2D;
   /** Kernels penalised by the weight decay. */
   penalisedWeights(): tf.Variable[];
   /** Every trainable variable. */
@@ -71,14 +95,35 @@ export interface GraphNetwork {
 }
 
 /**
+ * The fitted node set in block order: the rows of the table regrouped so that each block of
+ * whole connected components is a contiguous run.
+ */
+interface BlockedGraph {
+  /** Row of the table at each block-order position, `[N]`. */
+  order: Int32Array;
+  /** Same as `order`, as an int32 tensor; `undefined` when `order` is the identity. */
+  orderTensor: tf.Tensor1D | undefined;
+  /** Node features in block order, `[N, F]`. */
+  x: tf.Tensor2D;
+  /** Start position, size and dense adjacency `[n, n]` of each block. */
+  blocks: { start: number; size: number; adjacency: tf.Tensor2D }[];
+}
+
+/**
  * Base class of {@link GCNClassifier} and {@link GATClassifier}. The graph spans all users, with
  * node id = `FeatureTable.rowIndex`. `fit(train, { unlabeled })` trains on the subgraph induced
  * by the training and unlabelled rows, and `predictProba` returns probabilities for any of them.
+ *
+ * The layers run per block of whole connected components (see `blockSize`), which gives the
+ * full-graph result at a cost of Σ n_b² in place of N² per dense tensor. The dropout masks of
+ * the features and of the hidden layer are drawn for all N rows in row order, as with one
+ * block, and then reordered, so they do not depend on `blockSize`.
  */
 export abstract class TransductiveGraphClassifier implements Classifier {
   abstract readonly name: string;
   readonly options: ResolvedGraphTrainingOptions;
 
+  private readonly graph: EdgeList;
   private readonly sampler: NeighbourSampler;
   private probabilities: Map<number, number> | undefined;
   private fitted = false;
@@ -91,6 +136,7 @@ export abstract class TransductiveGraphClassifier implements Classifier {
     options: ResolvedGraphTrainingOptions,
   ) {
     this.options = options;
+    this.graph = graph;
     this.sampler = new NeighbourSampler(graph, { fanouts: [] });
   }
 
@@ -104,29 +150,32 @@ export abstract class TransductiveGraphClassifier implements Classifier {
     this.fitted = true;
     const labels = readBinaryLabels(this.owner, train);
     const table = context.unlabeled === undefined ? train : concatFeatureTables([train, context.unlabeled]);
-    const block = this.sampler.induced(table.rowIndex);
     const matrix = buildFeatureMatrix(table);
     const n = table.numRows;
     const numLabelled = train.numRows;
 
     const network = this.buildNetwork(matrix.numColumns);
-    const x = tf.tensor2d(matrix.values, [n, matrix.numColumns]);
-    const adjacency = tf.tensor2d(block.adjacency, [n, n]);
-    const targets = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), 2), 'float32'));
+    const graph = this.blockGraph(table.rowIndex, matrix.values, matrix.numColumns);
+    const { targets, weights } = tf.tidy(() => {
+      // Rows past the training rows are unlabelled: class 0 with weight 0 keeps them out of the loss.
+      const classes = Int32Array.from(graph.order, (row) => (row < numLabelled ? (labels[row] as number) : 0));
+      const mask = Float32Array.from(graph.order, (row) => (row < numLabelled ? 1 : 0));
+      return { targets: tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), 2), 'float32'), weights: tf.tensor1d(mask) };
+    });
     const optimizer = tf.train.adam(this.options.learningRate);
     const { epochs, weightDecay, seed } = this.options;
     try {
       // One inference pass builds the layers, so that their variables exist for the optimiser.
       tf.tidy(() => {
-        network.forward(x, adjacency, false, 0);
+        this.forward(network, graph, false, 0);
       });
       for (let epoch = 0; epoch < epochs; epoch++) {
         const loss = optimizer.minimize(
           () =>
             tf.tidy(() => {
-              const logits = network.forward(x, adjacency, true, seed * 7919 + epoch * 13);
-              const labelled = tf.slice(logits, [0, 0], [numLabelled, 2]);
-              const ce = tf.losses.softmaxCrossEntropy(targets, labelled);
+              const logits = this.forward(network, graph, true, seed * 7919 + epoch * 13);
+              // Mean cross-entropy over the labelled rows (the nonzero weights).
+              const ce = tf.losses.softmaxCrossEntropy(targets, logits, weights);
               const penalty = network
                 .penalisedWeights()
                 .reduce<tf.Scalar>((total, w) => tf.add(total, tf.sum(tf.square(w))), tf.scalar(0));
@@ -147,20 +196,97 @@ export abstract class TransductiveGraphClassifier implements Classifier {
       }
 
       const positive = tf.tidy(() => {
-        const logits = network.forward(x, adjacency, false, 0);
+        const logits = this.forward(network, graph, false, 0);
         return tf.reshape(tf.slice(tf.softmax(logits), [0, 1], [n, 1]), [n]);
       });
       const values = await positive.data();
       positive.dispose();
       this.probabilities = new Map();
-      for (let r = 0; r < n; r++) {
-        this.probabilities.set(table.rowIndex[r] as number, values[r] as number);
+      for (let p = 0; p < n; p++) {
+        this.probabilities.set(table.rowIndex[graph.order[p] as number] as number, values[p] as number);
       }
     } finally {
-      tf.dispose([x, adjacency, targets]);
+      tf.dispose([graph.x, ...graph.blocks.map((b) => b.adjacency), targets, weights]);
+      if (graph.orderTensor !== undefined) {
+        graph.orderTensor.dispose();
+      }
       optimizer.dispose();
       network.dispose();
     }
+  }
+
+  /**
+   * Groups the fitted rows into blocks of whole connected components and uploads the features
+   * in block order and each block's adjacency. A single block keeps the row order.
+   */
+  private blockGraph(nodes: Int32Array, features: Float32Array, numColumns: number): BlockedGraph {
+    const positions = packComponents(connectedComponents(this.graph, nodes), this.options.blockSize);
+    const order = new Int32Array(nodes.length);
+    const blocks: BlockedGraph['blocks'] = [];
+    let start = 0;
+    for (const members of positions) {
+      order.set(members, start);
+      const adjacency = this.sampler.induced(Int32Array.from(members, (row) => nodes[row] as number)).adjacency;
+      blocks.push({ start, size: members.length, adjacency: tf.tensor2d(adjacency, [members.length, members.length]) });
+      start += members.length;
+    }
+
+    const identity = order.every((row, p) => row === p);
+    const reordered = new Float32Array(features.length);
+    order.forEach((row, p) => reordered.set(features.subarray(row * numColumns, (row + 1) * numColumns), p * numColumns));
+    return {
+      order,
+      orderTensor: identity ? undefined : tf.tensor1d(order, 'int32'),
+      x: tf.tensor2d(reordered, [nodes.length, numColumns]),
+      blocks,
+    };
+  }
+
+  /** Logits `[N, 2]` of every node, in block order. `dropoutSeed` is distinct per epoch. */
+  private forward(network: GraphNetwork, graph: BlockedGraph, training: boolean, dropoutSeed: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      // Drop(X) in block order: [N, F].
+      const featureMultiplier = this.dropoutMultiplier(graph.x.shape, graph, training, dropoutSeed);
+      const x: tf.Tensor2D = featureMultiplier === undefined ? graph.x : tf.mul(graph.x, featureMultiplier);
+
+      // First layer per block: [n_b, F] → [n_b, H].
+      const hidden = graph.blocks.map((b) => network.first(tf.slice(x, [b.start, 0], [b.size, -1]), b.adjacency, training));
+
+      // Drop(H) with one [N, H] mask sliced per block, then the second layer: [n_b, H] → [n_b, 2].
+      const width = (hidden[0] as tf.Tensor2D).shape[1];
+      const hiddenMultiplier = this.dropoutMultiplier([graph.x.shape[0], width], graph, training, dropoutSeed + 1);
+      const logits = graph.blocks.map((b, k) => {
+        const h = hidden[k] as tf.Tensor2D;
+        const dropped: tf.Tensor2D =
+          hiddenMultiplier === undefined ? h : tf.mul(h, tf.slice(hiddenMultiplier, [b.start, 0], [b.size, -1]));
+        return network.second(dropped, b.adjacency, training);
+      });
+
+      // Logits of every node in block order: [N, 2].
+      return logits.length === 1 ? (logits[0] as tf.Tensor2D) : tf.concat(logits, 0);
+    });
+  }
+
+  /**
+   * The dropout factor (0 or 1/(1 − rate)) of a `[N, W]` tensor in block order, drawn as
+   * `tf.dropout` draws it for the same shape and seed in row order, then reordered. The
+   * reordering gathers a constant, so no gather gradient is needed (wasm has none).
+   * `undefined` when dropout is off.
+   */
+  private dropoutMultiplier(
+    shape: [number, number],
+    graph: BlockedGraph,
+    training: boolean,
+    seed: number,
+  ): tf.Tensor2D | undefined {
+    const rate = this.options.dropout;
+    if (!training || rate === 0) {
+      return undefined;
+    }
+    return tf.tidy(() => {
+      const rowOrder = tf.dropout(tf.ones(shape), rate, undefined, seed) as tf.Tensor2D;
+      return graph.orderTensor === undefined ? rowOrder : tf.gather(rowOrder, graph.orderTensor);
+    });
   }
 
   async predictProba(table: FeatureTable): Promise<Float32Array> {

@@ -1,14 +1,41 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { DataError, InvalidArgumentError } from '../../../src/errors';
-import { GATClassifier } from '../../../src/models/baselines/gat-classifier';
+import { GATClassifier, type GATClassifierOptions } from '../../../src/models/baselines/gat-classifier';
+import type { EdgeList } from '../../../src/graph/types';
 import { describeBackends } from '../../helpers/backends';
+import { expectClose } from '../../helpers/expect-close';
 import { cliqueGraph, rocAuc, separableTable, withoutLabels } from './fixtures';
 
 const train = separableTable(120, 1, 0);
 const test = withoutLabels(separableTable(60, 2, 120));
 const testLabels = separableTable(60, 2, 120).labels;
 const graph = cliqueGraph([train, test]);
+
+/**
+ * Components of sizes 6 (larger than a block of 4), 3, 2 (one directed edge), 1 (isolated),
+ * 4 (training and test rows mixed), 3 and 7 over nodes 0–29, undirected unless noted.
+ */
+function componentGraph(): EdgeList {
+  const pairs: [number, number][] = [];
+  const link = (a: number, b: number): void => {
+    pairs.push([a, b], [b, a]);
+  };
+  for (let a = 0; a < 6; a++) {
+    for (let b = a + 1; b < 6; b++) link(a, b);
+  }
+  link(6, 7);
+  link(7, 8);
+  pairs.push([9, 10]);
+  link(12, 15);
+  link(15, 20);
+  link(20, 21);
+  link(13, 22);
+  link(22, 25);
+  for (const [a, b] of [[19, 23], [23, 24], [24, 26], [26, 27], [27, 28], [28, 29], [19, 29]] as const) link(a, b);
+  // 11, 14, 16, 17, 18 stay isolated.
+  return { numNodes: 30, source: Int32Array.from(pairs, (p) => p[0]), target: Int32Array.from(pairs, (p) => p[1]) };
+}
 
 describe('GATClassifier construction', () => {
   it('defaults match documentation', () => {
@@ -21,6 +48,7 @@ describe('GATClassifier construction', () => {
       epochs: 200,
       rootWeight: true,
       seed: 0,
+      blockSize: 64,
     });
     expect([model.heads, model.attentionDropout]).toEqual([8, 0.6]);
   });
@@ -30,6 +58,8 @@ describe('GATClassifier construction', () => {
     ['dropout 1', { dropout: 1 }, /`dropout` must be a finite number in \[0, 1\); received 1/],
     ['epochs 2.5', { epochs: 2.5 }, /`epochs` must be a positive integer; received 2.5/],
     ['rootWeight 1', { rootWeight: 1 }, /`rootWeight` must be true or false; received 1/],
+    ['blockSize 0', { blockSize: 0 }, /`blockSize` must be a positive integer; received 0. Pass the maximum nodes per dense block, or Infinity/],
+    ['blockSize 2.5', { blockSize: 2.5 }, /`blockSize` must be a positive integer; received 2.5/],
     ['heads 0', { heads: 0 }, /`heads` must be a positive integer; received 0/],
     ['attentionDropout -1', { attentionDropout: -1 }, /`attentionDropout` must be a finite number in \[0, 1\); received -1/],
   ])('rejects %s', (_title, options, pattern) => {
@@ -73,5 +103,45 @@ describeBackends('GATClassifier fitting', () => {
     await expect(model.predictProba(test)).rejects.toThrow(DataError);
     await expect(model.predictProba(test)).rejects.toThrow(/row 0 \(node 120\) was not part of the fitted graph/);
     await expect(model.fit(train)).rejects.toThrow(/`fit` was already called/);
+  });
+  describe('blocks of components', () => {
+    const small = separableTable(30, 4, 0);
+    const smallTrain = { ...small, numRows: 20, numeric: small.numeric.slice(0, 60), categorical: small.categorical.slice(0, 20), rowIndex: small.rowIndex.slice(0, 20), labels: small.labels.slice(0, 20) };
+    const smallTest = withoutLabels({ ...small, numRows: 10, numeric: small.numeric.slice(60), categorical: small.categorical.slice(20), rowIndex: small.rowIndex.slice(20), labels: small.labels.slice(20) });
+    const blockGraph = componentGraph();
+
+    /** Fits on the 30-node component graph; returns P(churn) of nodes 0–29 and the loss history. */
+    const fitSmall = async (options: GATClassifierOptions): Promise<{ p: number[]; loss: number[] }> => {
+      const model = new GATClassifier(blockGraph, { epochs: 15, learningRate: 0.05, heads: 2, seed: 2, ...options });
+      await model.fit(smallTrain, { unlabeled: smallTest });
+      const p = [...(await model.predictProba(smallTrain)), ...(await model.predictProba(smallTest))];
+      model.dispose();
+      return { p, loss: model.lossHistory };
+    };
+
+    it.each([
+      ['without dropout', 0],
+      ['with feature dropout', 0.6],
+    ])('blocks match dense %s', async (_title, dropout) => {
+      const dense = await fitSmall({ dropout, attentionDropout: 0, blockSize: Infinity });
+      const blocked = await fitSmall({ dropout, attentionDropout: 0, blockSize: 4 });
+      // 15 Adam steps carry float rounding of the block-wise sums forward, hence 1e-4.
+      expectClose(blocked.p, dense.p, { atol: 1e-4, rtol: 1e-4 });
+      expectClose(blocked.loss, dense.loss, { atol: 1e-4, rtol: 1e-4 });
+    });
+
+    it('blocked attention dropout repeats', async () => {
+      const first = await fitSmall({ attentionDropout: 0.6, blockSize: 4 });
+      const second = await fitSmall({ attentionDropout: 0.6, blockSize: 4 });
+      expect(second.p).toEqual(first.p);
+    });
+
+    it('isolated nodes give probabilities', async () => {
+      const { p } = await fitSmall({ blockSize: 4 });
+      for (const node of [11, 14, 16, 17, 18]) {
+        expect(p[node]).toBeGreaterThan(0);
+        expect(p[node]).toBeLessThan(1);
+      }
+    });
   });
 });
