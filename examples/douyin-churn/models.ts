@@ -24,7 +24,7 @@ export type ModelKey = (typeof MODEL_KEYS)[number];
 export const DEFAULT_MODELS: ModelKey[] = ['lr', 'rf', 'xgboost', 'gcn', 'gat', 'srml', 'srml-mca'];
 
 /** Relative training cost, used to start the slowest jobs first. */
-export const MODEL_COST: Record<ModelKey, number> = { 'srml-mca-wide': 100, 'srml-mca': 100, srml: 90, gat: 150, gcn: 10, xgboost: 2, gbt: 2, rf: 2, lr: 1 };
+export const MODEL_COST: Record<ModelKey, number> = { 'srml-mca-wide': 100, 'srml-mca': 100, srml: 90, gat: 20, gcn: 8, xgboost: 2, gbt: 2, rf: 2, lr: 1 };
 
 /** Options that apply to the neural SRML models. */
 export interface SrmlOptions {
