@@ -113,7 +113,7 @@ function summarizeRows(folds: FoldResult[], options: RunCommand): SummaryRow[] {
         precision: summary.precision,
         recall: summary.recall,
         f1: summary.f1,
-        // AUC is undefined for a fold with one class; such folds are left out and n says so.
+        // AUC is undefined for a fold with one class, so such folds are left out and n counts the rest.
         auc: summary.auc ?? { mean: Number.NaN, std: null, n: 0 },
         seconds: own.reduce((s, f) => s + f.seconds, 0),
       });
