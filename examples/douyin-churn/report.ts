@@ -156,9 +156,10 @@ function explanationsSection(results: RunResults): string[] {
     '',
     'How to read them:',
     '',
-    '- **Attribution** is the change in churn probability when the feature is replaced by its baseline: the probability ' +
-      'of the user minus the probability with that feature at its baseline (the training mean for a numeric column, the "unknown" ' +
-      'code for a categorical one). A positive value means the feature raises the risk. Features are sorted by |attribution|.',
+    '- **Attribution** is the change in churn log-odds (log(p / (1 − p))) when the feature is replaced by its baseline: the ' +
+      'log-odds of the user minus the log-odds with that feature at its baseline (the training mean for a numeric column, the "unknown" ' +
+      'code for a categorical one). Log-odds are used because probabilities near 1 hide every change. A positive value means the ' +
+      'feature raises the risk. Features are sorted by |attribution|.',
     '- Because the label is computed from Last_Login_Days_Ago and Purchase_Frequency, those two columns are expected to ' +
       'dominate. That shows the model found the label rule, not a cause of churn.',
     '- The **co-attention map** comes from the relational branch. Its positions are learned mixtures of all inputs, not ' +

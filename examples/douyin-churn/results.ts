@@ -51,7 +51,7 @@ export interface SummaryRow {
 export interface UserExplanation {
   userId: string;
   probability: number;
-  /** Features sorted by |attribution|, largest first: occlusion change of churn probability. */
+  /** Features sorted by |attribution|, largest first: occlusion change of churn log-odds. */
   topFeatures: { feature: string; attribution: number }[];
   /** Co-attention map [H][W] of the relational branch, when present. */
   attention?: number[][];

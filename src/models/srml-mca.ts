@@ -23,8 +23,8 @@ export interface SRMLMCAExplanation {
   /** Feature names, numeric columns first, then categorical columns. */
   features: string[];
   /**
-   * Occlusion attribution `[R, features.length]`, row-major: the churn probability minus the
-   * probability with that feature set to its baseline (0 = the training mean for a standardised
+   * Occlusion attribution `[R, features.length]`, row-major: the churn log-odds (z₁ − z₀) minus
+   * the log-odds with that feature set to its baseline (0 = the training mean for a standardised
    * numeric column, code 0 = unknown for a categorical column). Positive values raise the risk.
    */
   attribution: Float32Array;
@@ -104,19 +104,32 @@ export class SRMLMCA implements Classifier {
   /** Returns P(churn) for each row, float32 `[R]`, computed in batches of `batchSize` (default 1024). */
   async predictProba(table: FeatureTable, batchSize = 1024): Promise<Float32Array> {
     checkTable('SRMLMCA.predictProba', table, this.config);
+    return this.scoreRows(table, batchSize, (logits) => tf.reshape(tf.slice(tf.softmax(logits), [0, 1], [-1, 1]), [-1]));
+  }
+
+  /** Returns the churn log-odds z₁ − z₀ of each row, float32 `[R]`; unlike probabilities it does not saturate at 0 or 1. */
+  async predictLogOdds(table: FeatureTable, batchSize = 1024): Promise<Float32Array> {
+    checkTable('SRMLMCA.predictLogOdds', table, this.config);
+    return this.scoreRows(table, batchSize, (logits) => {
+      const [z0, z1] = tf.split(logits, 2, 1) as [tf.Tensor, tf.Tensor];
+      return tf.reshape(tf.sub(z1, z0), [-1]);
+    });
+  }
+
+  /** Runs inference in batches and maps each batch's fused logits `[b, 2]` to one value per row. */
+  private async scoreRows(table: FeatureTable, batchSize: number, score: (logits: tf.Tensor) => tf.Tensor): Promise<Float32Array> {
     const result = new Float32Array(table.numRows);
     const inputs = tableToTensors(table);
     try {
       for (let start = 0; start < table.numRows; start += batchSize) {
         const size = Math.min(batchSize, table.numRows - start);
-        const probabilities = tf.tidy(() => {
+        const values = tf.tidy(() => {
           const numeric = tf.slice(inputs.numeric, [start, 0], [size, -1]);
           const categorical = inputs.categorical === undefined ? undefined : tf.slice(inputs.categorical, [start, 0], [size, -1]);
-          const forward = forwardSRMLMCA(this.network, this.config, numeric, categorical, false);
-          return tf.reshape(tf.slice(tf.softmax(forward.fused), [0, 1], [-1, 1]), [-1]);
+          return score(forwardSRMLMCA(this.network, this.config, numeric, categorical, false).fused);
         });
-        result.set(await probabilities.data(), start);
-        probabilities.dispose();
+        result.set(await values.data(), start);
+        values.dispose();
         // Let other work (progress bars, stream writes) run between batches.
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -158,12 +171,13 @@ export class SRMLMCA implements Classifier {
       categorical,
       rowIndex: new Int32Array(rows * variants),
     };
-    const all = await this.predictProba(expanded);
-    const probability = all.slice(0, rows);
+    // Log-odds, because probabilities of confident rows saturate at 1 and hide every change.
+    const all = await this.predictLogOdds(expanded);
+    const probability = all.slice(0, rows).map((logOdds) => 1 / (1 + Math.exp(-logOdds)));
     const attribution = new Float32Array(rows * features.length);
     for (let f = 0; f < features.length; f++) {
       for (let r = 0; r < rows; r++) {
-        attribution[r * features.length + f] = (probability[r] as number) - (all[(f + 1) * rows + r] as number);
+        attribution[r * features.length + f] = (all[r] as number) - (all[(f + 1) * rows + r] as number);
       }
     }
 

@@ -181,6 +181,35 @@ describe('SRMLMCA training', () => {
   });
 });
 
+describe('SRMLMCA explain', () => {
+  it('occlusion in log-odds and attention', async () => {
+    const model = new SRMLMCA(base);
+    const table = toyTable(4, 13);
+    const explanation = await model.explain(table);
+    expect(explanation.features).toEqual([...TOY_NUMERIC, ...TOY_CATEGORICAL]);
+    expect(explanation.attribution.length).toBe(4 * 13);
+    expect(explanation.attention?.length).toBe(4 * 16);
+
+    // Probabilities agree with predictProba.
+    const probabilities = await model.predictProba(table);
+    Array.from(probabilities).forEach((p, r) => expect(explanation.probability[r]).toBeCloseTo(p, 5));
+
+    // Attribution of feature 2 for row 1 = log-odds(row) − log-odds(row with feature 2 set to 0).
+    const logOdds = await model.predictLogOdds(table);
+    const occluded = table.numeric.slice();
+    occluded[1 * 8 + 2] = 0;
+    const occludedLogOdds = await model.predictLogOdds({ ...table, numeric: occluded });
+    expect(explanation.attribution[1 * 13 + 2]).toBeCloseTo((logOdds[1] as number) - (occludedLogOdds[1] as number), 4);
+
+    // Each attention map sums to H·W = 16.
+    for (let r = 0; r < 4; r++) {
+      const sum = Array.from(explanation.attention!.slice(r * 16, (r + 1) * 16)).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(16, 3);
+    }
+    model.dispose();
+  });
+});
+
 describe('SRMLMCA save and load', () => {
   it('directory round trip predicts identically', async () => {
     const table = toyTable(30, 10);
