@@ -67,7 +67,7 @@ export { LogisticRegression, type LogisticRegressionOptions } from './models/bas
 export { GCNClassifier, type GCNClassifierOptions } from './models/baselines/gcn-classifier';
 export { GATClassifier, type GATClassifierOptions } from './models/baselines/gat-classifier';
 export type { GraphNetwork, GraphTrainingOptions, ResolvedGraphTrainingOptions } from './models/baselines/transductive-graph';
-export { buildFeatureMatrix, type FeatureMatrix } from './models/baselines/feature-matrix';
+export { buildFeatureMatrix, concatFeatureTables, type FeatureMatrix } from './models/baselines/feature-matrix';
 
 // Data.
 export type { FeatureTable, LabeledTable } from './data/types';

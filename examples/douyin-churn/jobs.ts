@@ -4,7 +4,8 @@
  */
 import { binaryMetrics, SRMLMCA, type Classifier } from '../../src/index';
 import { foldTables, preprocessorForAllRows, type PreparedData } from './dataset';
-import { createModel, MODEL_COST, srmlFitOptions, type ModelKey, type SrmlOptions } from './models';
+import { createModel, MODEL_COST, srmlFitOptions, type ModelKey, type SelectedSettings, type SrmlOptions } from './models';
+import { GRAPH_DROPOUT_CANDIDATES, selectOnValidation } from './validation-selection';
 import type { FoldResult, Setting, UserExplanation } from './results';
 
 export type Job =
@@ -39,7 +40,18 @@ export async function runFoldJob(
 ): Promise<FoldResult> {
   const started = Date.now();
   const { train, test } = foldTables(data, job.fold, job.setting);
-  const model: Classifier = createModel(job.key, train, data.graph, srml);
+  const selected: SelectedSettings = {};
+  if (job.key === 'gcn' || job.key === 'gat') {
+    const choice = await selectOnValidation(
+      GRAPH_DROPOUT_CANDIDATES,
+      (dropout) => createModel(job.key, train, data.graph, srml, { graphDropout: dropout }),
+      train,
+      test,
+      srml.seed + job.fold,
+    );
+    selected.graphDropout = choice.best;
+  }
+  const model: Classifier = createModel(job.key, train, data.graph, srml, selected);
   try {
     const isSrml = job.key === 'srml' || job.key === 'srml-mca' || job.key === 'srml-mca-wide';
     await model.fit(train, {
@@ -58,6 +70,7 @@ export async function runFoldJob(
       labels: Array.from(test.labels),
       probabilities: Array.from(probabilities),
       seconds: (Date.now() - started) / 1000,
+      ...(Object.keys(selected).length > 0 ? { selected } : {}),
     };
   } finally {
     model.dispose();

@@ -24,7 +24,7 @@ export type ModelKey = (typeof MODEL_KEYS)[number];
 export const DEFAULT_MODELS: ModelKey[] = ['lr', 'rf', 'xgboost', 'gcn', 'gat', 'srml', 'srml-mca'];
 
 /** Relative training cost, used to start the slowest jobs first. */
-export const MODEL_COST: Record<ModelKey, number> = { 'srml-mca-wide': 100, 'srml-mca': 100, srml: 90, gat: 20, gcn: 8, xgboost: 2, gbt: 2, rf: 2, lr: 1 };
+export const MODEL_COST: Record<ModelKey, number> = { 'srml-mca-wide': 100, 'srml-mca': 100, srml: 90, gat: 80, gcn: 30, xgboost: 2, gbt: 2, rf: 2, lr: 1 };
 
 /** Options that apply to the neural SRML models. */
 export interface SrmlOptions {
@@ -38,8 +38,21 @@ export function isModelKey(key: string): key is ModelKey {
   return (MODEL_KEYS as readonly string[]).includes(key);
 }
 
+/** Hyper-parameters chosen per fold on validation rows (see validation-selection.ts). */
+export interface SelectedSettings {
+  /** Input and hidden dropout of GCN and GAT. */
+  graphDropout?: number;
+}
+
 /** Builds a fresh, untrained model for one fold. */
-export function createModel(key: ModelKey, train: LabeledTable, graph: EdgeList, options: SrmlOptions): Classifier {
+export function createModel(
+  key: ModelKey,
+  train: LabeledTable,
+  graph: EdgeList,
+  options: SrmlOptions,
+  selected: SelectedSettings = {},
+): Classifier {
+  const graphOptions = { seed: options.seed, ...(selected.graphDropout !== undefined ? { dropout: selected.graphDropout } : {}) };
   switch (key) {
     case 'lr':
       return new LogisticRegression();
@@ -50,9 +63,9 @@ export function createModel(key: ModelKey, train: LabeledTable, graph: EdgeList,
     case 'xgboost':
       return new XGBoostClassifier({ seed: options.seed });
     case 'gcn':
-      return new GCNClassifier(graph, { seed: options.seed });
+      return new GCNClassifier(graph, graphOptions);
     case 'gat':
-      return new GATClassifier(graph, { seed: options.seed });
+      return new GATClassifier(graph, graphOptions);
     case 'srml':
     case 'srml-mca':
     case 'srml-mca-wide':

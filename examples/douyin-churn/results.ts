@@ -24,6 +24,8 @@ export interface FoldResult {
   probabilities: number[];
   /** Training and scoring wall time in seconds. */
   seconds: number;
+  /** Hyper-parameters chosen on validation rows inside the training fold, e.g. `{ graphDropout: 0.1 }`. */
+  selected?: { graphDropout?: number };
 }
 
 /** Mean and sample standard deviation (n − 1) of one metric over folds. */
