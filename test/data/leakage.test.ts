@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { churnLabelSpec } from '../../src/data/churn-label';
 import { auditLeakage, featureColumnsFor } from '../../src/data/leakage';
 import { DOUYIN_SCHEMA } from '../../src/data/schema';
 import { InvalidArgumentError } from '../../src/errors';
-import { resetWarnings, setWarningSink } from '../../src/warnings';
+import { captureWarningCodes } from '../helpers/capture-warnings';
 
 const ALL_NUMERIC = [
   'Age', 'Income', 'Last_Login_Days_Ago', 'Purchase_Frequency', 'Average_Order_Value',
@@ -11,13 +11,7 @@ const ALL_NUMERIC = [
 ];
 const ALL_CATEGORICAL = ['Gender', 'Location', 'Interests', 'Product_Category_Preference', 'Newsletter_Subscription'];
 
-let warnings: string[] = [];
-beforeEach(() => {
-  warnings = [];
-  resetWarnings();
-  setWarningSink((code) => warnings.push(code));
-});
-afterEach(() => setWarningSink(undefined));
+const warnings = captureWarningCodes();
 
 describe('auditLeakage', () => {
   it('lists leaking columns', () => {

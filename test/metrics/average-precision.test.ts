@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { averagePrecision } from '../../src/metrics/average-precision';
 import { NumericalError } from '../../src/errors';
 import { createRng } from '../../src/random';
-import { resetWarnings, setWarningSink } from '../../src/warnings';
+import { captureWarningCodes } from '../helpers/capture-warnings';
 import { rankAveragePrecision } from './reference';
 
-let warnings: string[] = [];
-beforeEach(() => {
-  warnings = [];
-  resetWarnings();
-  setWarningSink((code) => warnings.push(code));
-});
-afterEach(() => setWarningSink(undefined));
+const warnings = captureWarningCodes();
 
 describe('averagePrecision', () => {
   it('matches a hand value', () => {

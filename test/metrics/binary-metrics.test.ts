@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binaryMetrics } from '../../src/metrics/binary-metrics';
 import { InvalidArgumentError, NumericalError } from '../../src/errors';
-import { resetWarnings, setWarningSink } from '../../src/warnings';
+import { captureWarningCodes } from '../helpers/capture-warnings';
 
-let warnings: string[] = [];
-beforeEach(() => {
-  warnings = [];
-  resetWarnings();
-  setWarningSink((code) => warnings.push(code));
-});
-afterEach(() => setWarningSink(undefined));
+const warnings = captureWarningCodes();
 
 describe('binaryMetrics', () => {
   it('combines every metric', () => {
