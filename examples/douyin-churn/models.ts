@@ -13,7 +13,7 @@ import {
 } from '../../src/index';
 import { GradientBoostedTrees, RandomForest, XGBoostClassifier } from '../../src/trees';
 
-/** Every model key the example knows, in table order. */
+/** Every model key the example supports, in table order. */
 export const MODEL_KEYS = ['lr', 'rf', 'xgboost', 'gbt', 'gcn', 'gat', 'srml', 'srml-mca', 'srml-mca-wide'] as const;
 export type ModelKey = (typeof MODEL_KEYS)[number];
 
