@@ -102,6 +102,7 @@ export { auditLeakage, featureColumnsFor, type FeatureColumns, type FeatureSetti
 export { fitPreprocessor, Preprocessor, type PreprocessorOptions, type PreprocessorState } from './data/preprocessor';
 export { DOUYIN_CATEGORIES, DOUYIN_NUMERIC_RANGES, generateUsers } from './data/synthetic-users';
 export { kFold, stratifiedKFold, type Fold } from './data/cross-validation';
+export { stratifiedHoldout } from './data/stratified-holdout';
 
 // Graphs.
 export type { EdgeList } from './graph/types';

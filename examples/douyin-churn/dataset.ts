@@ -22,7 +22,7 @@ import {
   type UserTable,
 } from '../../src/index';
 
-/** Where the users come from. */
+/** Source of the users: a CSV file or the seeded generator. */
 export type DataSource = { kind: 'csv'; path: string } | { kind: 'synthetic'; users: number; seed: number };
 
 /** Everything the folds need, computed once per process. */

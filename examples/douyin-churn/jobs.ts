@@ -5,7 +5,7 @@
 import { binaryMetrics, SRMLMCA, type Classifier } from '../../src/index';
 import { foldTables, preprocessorForAllRows, type PreparedData } from './dataset';
 import { createModel, MODEL_COST, srmlFitOptions, type ModelKey, type SelectedSettings, type SrmlOptions } from './models';
-import { GRAPH_DROPOUT_CANDIDATES, selectOnValidation } from './validation-selection';
+import { GRAPH_DROPOUT_CANDIDATES, selectOnValidation, selectRows } from './validation-selection';
 import type { FoldResult, Setting, UserExplanation } from './results';
 
 export type Job =
@@ -96,13 +96,7 @@ export async function runFinalJob(
     const probabilities = await model.predictProba(table);
     const order = Array.from(probabilities.keys()).sort((a, b) => (probabilities[b] as number) - (probabilities[a] as number));
     const top = Int32Array.from(order.slice(0, job.explainTop));
-    const subset = {
-      ...table,
-      numRows: top.length,
-      numeric: gatherRows(table.numeric, top, table.numericColumns.length),
-      categorical: gatherRows(table.categorical, top, table.categoricalColumns.length),
-      rowIndex: Int32Array.from(top, (i) => table.rowIndex[i] as number),
-    };
+    const subset = selectRows(table, Array.from(top));
     const explanation = await model.explain(subset);
     const ids = data.userIds;
     const features = explanation.features;
@@ -130,14 +124,6 @@ export async function runFinalJob(
   } finally {
     model.dispose();
   }
-}
-
-function gatherRows<T extends Float32Array | Int32Array>(values: T, rows: Int32Array, width: number): T {
-  const out = new (values.constructor as { new (n: number): T })(rows.length * width);
-  rows.forEach((row, i) => {
-    out.set(values.subarray(row * width, (row + 1) * width), i * width);
-  });
-  return out;
 }
 
 /** Saves the model plus `preprocessor.json`, which the score command needs to encode new users. */

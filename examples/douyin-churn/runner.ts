@@ -9,7 +9,7 @@ import { jobCost, runFinalJob, runFoldJob, type FinalResult, type Job } from './
 import type { SrmlOptions } from './models';
 import type { FoldResult } from './results';
 
-/** What every worker needs to rebuild the same data and models. */
+/** Settings every worker needs to rebuild the same data and models. */
 export interface WorkerConfig {
   source: DataSource;
   folds: number;

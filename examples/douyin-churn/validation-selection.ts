@@ -7,6 +7,7 @@ import {
   concatFeatureTables,
   createRng,
   rocAuc,
+  stratifiedHoldout,
   type Classifier,
   type FeatureTable,
   type LabeledTable,
@@ -37,17 +38,7 @@ export function selectRows(table: LabeledTable, positions: number[]): LabeledTab
 
 /** Splits row positions 80 / 20 into training and validation parts, stratified by label. */
 export function innerSplit(labels: Int32Array, seed: number): { train: number[]; validation: number[] } {
-  const rng = createRng(seed);
-  const train: number[] = [];
-  const validation: number[] = [];
-  for (const cls of [0, 1]) {
-    const rows = Array.from(labels.keys()).filter((i) => labels[i] === cls);
-    rng.shuffle(rows);
-    const held = Math.round(rows.length * 0.2);
-    validation.push(...rows.slice(0, held));
-    train.push(...rows.slice(held));
-  }
-  return { train, validation };
+  return stratifiedHoldout(labels, 0.2, createRng(seed));
 }
 
 /**

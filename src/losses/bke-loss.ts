@@ -8,7 +8,7 @@ import { ShapeMismatchError } from '../errors';
 import { stopGradient } from '../ops/stop-gradient';
 import { requireBoolean, requireNumberInRange, requireOneOf } from '../validate';
 
-/** How per-sample losses are combined. */
+/** Reduction applied to the per-sample losses. */
 export type BKEReduction = 'mean' | 'sum' | 'none';
 
 export interface BKELossArgs {

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LabeledTable } from '../data/types';
 import { DataError, InvalidArgumentError, NumericalError } from '../errors';
-import { createRng, withSeededRandom, type Rng } from '../random';
+import { stratifiedHoldout } from '../data/stratified-holdout';
+import { createRng, withSeededRandom } from '../random';
 import { requireInteger, requireNumberInRange } from '../validate';
 import type { ResolvedSRMLMCAConfig } from './srml-mca-config';
 import { forwardSRMLMCA, LAYER_NAMES } from './srml-mca-network';
@@ -76,23 +77,6 @@ export interface FitOptions {
 }
 
 const OWNER = 'SRMLMCA.fit';
-
-/** Splits row positions into training and validation parts, stratified by label. */
-function stratifiedHoldout(labels: Int32Array, fraction: number, rng: Rng): { train: number[]; validation: number[] } {
-  const train: number[] = [];
-  const validation: number[] = [];
-  for (const cls of [0, 1]) {
-    const rows: number[] = [];
-    labels.forEach((label, i) => {
-      if (label === cls) rows.push(i);
-    });
-    rng.shuffle(rows);
-    const held = Math.round(rows.length * fraction);
-    validation.push(...rows.slice(0, held));
-    train.push(...rows.slice(held));
-  }
-  return { train, validation };
-}
 
 function resolveRowWeights(table: LabeledTable, options: FitOptions): Float32Array {
   const weights = new Float32Array(table.numRows).fill(1);
