@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { DataError, InvalidArgumentError, ShapeMismatchError } from '../errors';
-import { requireInteger, requireNumberInRange } from '../validate';
+import { requireBoolean, requireInteger, requireNumberInRange } from '../validate';
 import { torchUniform } from './internal/initializers';
 import type { Initializer, Kwargs, LayerArgs } from './internal/tfl-types';
 
@@ -41,6 +41,13 @@ export interface TabularEncoderArgs extends LayerArgs {
    * @defaultValue 0.1
    */
   dropout?: number;
+  /**
+   * Multiply each input column by a learnable gate g_j (initialised to 1) before encoding, so
+   * that an L1 penalty on the gates ({@link TabularEncoder.gateL1}) can switch off columns that
+   * carry no signal. Not part of the paper's design.
+   * @defaultValue false
+   */
+  featureGate?: boolean;
 }
 
 /**
@@ -66,7 +73,8 @@ export interface TabularEncoderArgs extends LayerArgs {
  *
  * Weights, in `getWeights()` order: `numeric_kernel_1` [n_num, h_n], `numeric_bias_1` [h_n],
  * `numeric_kernel_2` [h_n, h_n], `numeric_bias_2` [h_n], `embedding_0` … `embedding_{m−1}`
- * [card_j + 1, e], `fusion_kernel` [h_n + m·e, d_enc], `fusion_bias` [d_enc]. Dense weights
+ * [card_j + 1, e], `fusion_kernel` [h_n + m·e, d_enc], `fusion_bias` [d_enc], then with
+ * `featureGate` `numeric_gate` [n_num] and `category_gate` [m] (only when m > 0). Dense weights
  * and biases use PyTorch's default U(±1/√fanIn); embeddings use N(0, 1), as `nn.Embedding`.
  *
  * **Input shape:** `[xNum, xCat]` with `xNum` `[B, n_num]` float32 (already standardised) and
@@ -75,9 +83,13 @@ export interface TabularEncoderArgs extends LayerArgs {
  *
  * **Output shape:** `[B, d_enc]` float32.
  *
+ * With `featureGate`, the numeric input becomes xNum ⊙ g_num and each embedding v_j becomes
+ * g_cat[j]·v_j, with gates g_num [n_num] and g_cat [m] initialised to 1.
+ *
  * **Differs from the paper:** the fusion is a concatenation followed by Dense + ReLU + dropout.
  * Each embedding table has an extra row 0, so a category unseen in training maps to its own
- * vector instead of raising or aliasing a real category.
+ * vector instead of raising or aliasing a real category. The optional feature gate is not in
+ * the paper.
  *
  * @example
  * ```ts
@@ -103,7 +115,10 @@ export class TabularEncoder extends tfl.layers.Layer {
   readonly categoryEmbeddingDim: number;
   readonly embedDim: number;
   readonly dropout: number;
+  readonly featureGate: boolean;
 
+  private numericGate: tfl.LayerVariable | undefined;
+  private categoryGate: tfl.LayerVariable | undefined;
   private numericKernels: tfl.LayerVariable[] = [];
   private numericBiases: tfl.LayerVariable[] = [];
   private embeddings: tfl.LayerVariable[] = [];
@@ -123,6 +138,7 @@ export class TabularEncoder extends tfl.layers.Layer {
     requireInteger(OWNER, 'categoryEmbeddingDim', categoryEmbeddingDim);
     requireInteger(OWNER, 'embedDim', embedDim);
     requireNumberInRange(OWNER, 'dropout', dropout, { min: 0, max: 1, maxExclusive: true });
+    const featureGate = requireBoolean(OWNER, 'featureGate', args.featureGate ?? false);
 
     this.numNumeric = numNumeric;
     this.cardinalities = cardinalities;
@@ -130,6 +146,7 @@ export class TabularEncoder extends tfl.layers.Layer {
     this.categoryEmbeddingDim = categoryEmbeddingDim;
     this.embedDim = embedDim;
     this.dropout = dropout;
+    this.featureGate = featureGate;
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
@@ -166,6 +183,16 @@ export class TabularEncoder extends tfl.layers.Layer {
       initializer: torchUniform(fusionFanIn),
     });
     this.fusionBias = this.addFloatWeight({ name: 'fusion_bias', shape: [this.embedDim], initializer: torchUniform(fusionFanIn) });
+    if (this.featureGate) {
+      this.numericGate = this.addFloatWeight({ name: 'numeric_gate', shape: [this.numNumeric], initializer: tfl.initializers.ones() });
+      if (this.cardinalities.length > 0) {
+        this.categoryGate = this.addFloatWeight({
+          name: 'category_gate',
+          shape: [this.cardinalities.length],
+          initializer: tfl.initializers.ones(),
+        });
+      }
+    }
 
     this.inputSpec = [
       { ndim: 2, axes: { [-1]: this.numNumeric } },
@@ -192,7 +219,7 @@ export class TabularEncoder extends tfl.layers.Layer {
 
     return tf.tidy(() => {
       // Numeric MLP: [B, n_num] → [B, h_n] → [B, h_n].
-      let u: tf.Tensor = xNum;
+      let u: tf.Tensor = this.numericGate === undefined ? xNum : tf.mul(xNum, this.numericGate.read());
       for (let layer = 0; layer < 2; layer++) {
         const kernel = (this.numericKernels[layer] as tfl.LayerVariable).read();
         const bias = (this.numericBiases[layer] as tfl.LayerVariable).read();
@@ -200,7 +227,7 @@ export class TabularEncoder extends tfl.layers.Layer {
       }
 
       // Embedding lookups as oneHot · E_j: [B] → [B, card_j + 1] → [B, e] per column.
-      const parts: tf.Tensor[] = [u];
+      const embedded: tf.Tensor[] = [];
       if (xCat !== undefined) {
         const codes = xCat.dtype === 'int32' ? xCat : tf.cast(xCat, 'int32');
         this.embeddings.forEach((table, column) => {
@@ -209,8 +236,18 @@ export class TabularEncoder extends tfl.layers.Layer {
           // a float32 tensor (1 reads as 1.4e-45), so build an int32 one-hot and cast it.
           const depth = (this.cardinalities[column] as number) + 1;
           const oneHot = tf.cast(tf.oneHot(columnCodes as tf.Tensor1D, depth), 'float32');
-          parts.push(tf.matMul(oneHot as tf.Tensor2D, table.read() as tf.Tensor2D));
+          embedded.push(tf.matMul(oneHot as tf.Tensor2D, table.read() as tf.Tensor2D));
         });
+      }
+      const parts: tf.Tensor[] = [u];
+      if (embedded.length > 0) {
+        // [B, m·e], each column's block scaled by its gate: g_cat [m] → [m, e] → [m·e].
+        const all = tf.concat(embedded, 1);
+        parts.push(
+          this.categoryGate === undefined
+            ? all
+            : tf.mul(all, tf.reshape(tf.tile(tf.reshape(this.categoryGate.read(), [-1, 1]), [1, this.categoryEmbeddingDim]), [-1])),
+        );
       }
 
       // Fusion: [B, h_n + m·e] → [B, d_enc].
@@ -222,6 +259,34 @@ export class TabularEncoder extends tfl.layers.Layer {
     });
   }
 
+  /**
+   * Σ|g| over every gate, a scalar to add (times an L1 strength) to the training loss; 0 when
+   * the layer has no `featureGate`. The caller owns the result.
+   */
+  gateL1(): tf.Scalar {
+    return tf.tidy(() => {
+      const gates = this.gateWeights();
+      return gates.length === 0 ? tf.scalar(0) : (tf.addN(gates.map((g) => tf.sum(tf.abs(g.read())))) as tf.Scalar);
+    });
+  }
+
+  /** Returns the gate variables (`numeric_gate`, then `category_gate` if any); empty without `featureGate`. */
+  gateWeights(): tfl.LayerVariable[] {
+    return [this.numericGate, this.categoryGate].filter((g): g is tfl.LayerVariable => g !== undefined);
+  }
+
+  /**
+   * Current gate values: `numeric` [n_num] and `categorical` [m], in column order; `undefined`
+   * when the layer has no `featureGate`.
+   */
+  gateValues(): { numeric: Float32Array; categorical: Float32Array } | undefined {
+    if (this.numericGate === undefined) return undefined;
+    return {
+      numeric: Float32Array.from(this.numericGate.read().dataSync()),
+      categorical: Float32Array.from(this.categoryGate?.read().dataSync() ?? []),
+    };
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     return {
       ...super.getConfig(),
@@ -231,6 +296,7 @@ export class TabularEncoder extends tfl.layers.Layer {
       categoryEmbeddingDim: this.categoryEmbeddingDim,
       embedDim: this.embedDim,
       dropout: this.dropout,
+      featureGate: this.featureGate,
     };
   }
 

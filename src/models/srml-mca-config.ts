@@ -41,6 +41,12 @@ export interface SRMLMCAConfig extends Partial<SRMLMCAPreset> {
    * columns through the deep path. @defaultValue false
    */
   widePath?: boolean;
+  /**
+   * L1 strength λ_g of a learnable gate on each input column (see TabularEncoder's
+   * `featureGate`): the objective gains λ_g·Σ|g|, so columns without signal can be switched
+   * off. 0 builds no gate. Not part of the paper's design. @defaultValue 0
+   */
+  inputGateL1?: number;
   /** Dropout rate inside the encoder. @defaultValue 0.1 */
   encoderDropout?: number;
   /** Dropout rate before the fused classifier. @defaultValue 0.2 */
@@ -68,6 +74,7 @@ export interface ResolvedSRMLMCAConfig extends SRMLMCAPreset {
   useStructure: boolean;
   useRelation: boolean;
   widePath: boolean;
+  inputGateL1: number;
   encoderDropout: number;
   fusedDropout: number;
   attentionTemperature: number;
@@ -138,6 +145,7 @@ export function resolveSRMLMCAConfig(config: SRMLMCAConfig): ResolvedSRMLMCAConf
     useStructure: requireBoolean(OWNER, 'useStructure', config.useStructure ?? true),
     useRelation: requireBoolean(OWNER, 'useRelation', config.useRelation ?? true),
     widePath: requireBoolean(OWNER, 'widePath', config.widePath ?? false),
+    inputGateL1: requireNumberInRange(OWNER, 'inputGateL1', config.inputGateL1 ?? 0, { min: 0 }),
     encoderDropout: rate('encoderDropout', 0.1),
     fusedDropout: rate('fusedDropout', 0.2),
     attentionTemperature: positive('attentionTemperature', 1),

@@ -8,6 +8,8 @@
  *   F → Correlation4DCCA                         → f_inter → PrototypeHead → s_inter
  *   [f_intra ; f_inter] → Dropout → Dense(2) → z   (+ Dense(2, no bias) of xNum with `widePath`)
  * ```
+ *
+ * With `inputGateL1` > 0 the encoder gates its input columns (TabularEncoder `featureGate`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -73,6 +75,7 @@ export function buildSRMLMCANetwork(config: ResolvedSRMLMCAConfig): tfl.LayersMo
     categoryEmbeddingDim: config.categoryEmbeddingDim,
     embedDim: config.embedDim,
     dropout: config.encoderDropout,
+    featureGate: config.inputGateL1 > 0,
   });
   const encoded = encoder.apply(categorical === undefined ? numeric : inputs) as tfl.SymbolicTensor;
   const map = new FeatureReshape({
@@ -146,6 +149,8 @@ export interface SRMLMCAForward {
   relation?: tf.Tensor;
   /** The attended map F `[B, H, W, C]` that both branches read. */
   map: tf.Tensor;
+  /** Σ|g| of the encoder's input gates, a scalar, when `inputGateL1` > 0. */
+  gateL1?: tf.Scalar;
 }
 
 /**
@@ -156,7 +161,7 @@ export interface SRMLMCAForward {
  */
 export function forwardSRMLMCA(
   model: tfl.LayersModel,
-  config: Pick<ResolvedSRMLMCAConfig, 'useMca' | 'useStructure' | 'useRelation' | 'widePath'>,
+  config: Pick<ResolvedSRMLMCAConfig, 'useMca' | 'useStructure' | 'useRelation' | 'widePath' | 'inputGateL1'>,
   numeric: tf.Tensor,
   categorical: tf.Tensor | undefined,
   training: boolean,
@@ -183,6 +188,9 @@ export function forwardSRMLMCA(
   }
   const fusedInput = pooled.length === 1 ? (pooled[0] as tf.Tensor) : run(LAYER_NAMES.fuse, pooled);
   const deep = run(LAYER_NAMES.classifier, run(LAYER_NAMES.fusedDropout, fusedInput));
+  if (config.inputGateL1 > 0) {
+    result.gateL1 = (layer(LAYER_NAMES.encoder) as TabularEncoder).gateL1();
+  }
   result.fused = config.widePath ? run(LAYER_NAMES.wideAdd, [deep, run(LAYER_NAMES.wide, numeric)]) : deep;
   return result as SRMLMCAForward;
 }

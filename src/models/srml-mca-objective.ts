@@ -2,8 +2,10 @@
  * The SRML-MCA training objective:
  *
  * ```
- * L = λ_f·CE(z, y) + λ_s·CE(s_intra, y) + λ_r·CE(s_inter, y) + λ_b·BKE(s_intra, s_inter)
+ * L = λ_f·CE(z, y) + λ_s·CE(s_intra, y) + λ_r·CE(s_inter, y) + λ_b·BKE(s_intra, s_inter) + λ_g·Σ|g|
  * ```
+ *
+ * The last term exists only with input gates (`inputGateL1` = λ_g > 0).
  *
  * Each CE is the weighted batch mean Σ_b w_b·(−log softmax(·)[y_b]) / B, computed with
  * log-softmax; BKE is {@link BKELoss} with the same weights. Terms of a disabled branch are 0.
@@ -20,6 +22,8 @@ export interface ObjectiveTerms {
   structure: tf.Scalar;
   relation: tf.Scalar;
   mutual: tf.Scalar;
+  /** λ_g·Σ|g|, or 0 without input gates. */
+  gate: tf.Scalar;
 }
 
 /** Weighted mean cross-entropy from logits `[B, K]`, one-hot labels `[B, K]`, weights `[B]`. */
@@ -35,7 +39,7 @@ export function srmlMcaObjective(
   forward: SRMLMCAForward,
   oneHot: tf.Tensor,
   weights: tf.Tensor,
-  config: Pick<ResolvedSRMLMCAConfig, 'lossWeights' | 'mutualTemperature'>,
+  config: Pick<ResolvedSRMLMCAConfig, 'lossWeights' | 'mutualTemperature' | 'inputGateL1'>,
 ): ObjectiveTerms {
   const zero = tf.scalar(0);
   const λ = config.lossWeights;
@@ -55,6 +59,7 @@ export function srmlMcaObjective(
           new BKELoss({ temperature: config.mutualTemperature }).call(forward.structure, forward.relation, weights),
           λ.mutual,
         ) as tf.Scalar);
-  const total = tf.addN([fused, structure, relation, mutual]) as tf.Scalar;
-  return { total, fused, structure, relation, mutual };
+  const gate = forward.gateL1 === undefined ? zero : (tf.mul(forward.gateL1, config.inputGateL1) as tf.Scalar);
+  const total = tf.addN([fused, structure, relation, mutual, gate]) as tf.Scalar;
+  return { total, fused, structure, relation, mutual, gate };
 }

@@ -8,6 +8,7 @@ import type { FeatureTable, LabeledTable } from '../data/types';
 import { SerializationError } from '../errors';
 import { fileSystemHandler } from '../io/file-system-handler';
 import type { Correlation4DCCA } from '../layers/correlation-4d-cca';
+import type { TabularEncoder } from '../layers/tabular-encoder';
 import { createRng, withSeededRandom } from '../random';
 import type { Classifier, FitContext } from './classifier';
 import { resolveSRMLMCAConfig, type ResolvedSRMLMCAConfig, type SRMLMCAConfig } from './srml-mca-config';
@@ -78,13 +79,33 @@ export class SRMLMCA implements Classifier {
    */
   constructor(config: SRMLMCAConfig, network?: tfl.LayersModel) {
     this.config = resolveSRMLMCAConfig(config);
-    this.name = (this.config.useMca ? 'SRML-MCA' : 'SRML') + (this.config.widePath ? ' + wide path' : '');
+    this.name =
+      (this.config.useMca ? 'SRML-MCA' : 'SRML') +
+      (this.config.widePath ? ' + wide path' : '') +
+      (this.config.inputGateL1 > 0 ? ' + input gate' : '');
     this.network = network ?? withSeededRandom(createRng(this.config.seed), () => buildSRMLMCANetwork(this.config));
   }
 
   /** Number of trainable parameters. */
   countParams(): number {
     return this.network.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((p: number, d) => p * (d ?? 1), 1), 0);
+  }
+
+  /**
+   * Returns the learned input gates (`inputGateL1` > 0) by column, numeric columns first; a gate near 0
+   * means the model has switched that column off. Columns are named by `numericColumns` and
+   * `categoricalColumns` when the config has them, else `numeric[j]` and `categorical[j]`.
+   * Returns undefined for a model without gates.
+   */
+  inputGates(): { column: string; gate: number }[] | undefined {
+    const values = (this.network.getLayer(LAYER_NAMES.encoder) as TabularEncoder).gateValues();
+    if (values === undefined) return undefined;
+    const numericName = (j: number): string => this.config.numericColumns?.[j] ?? `numeric[${j}]`;
+    const categoricalName = (j: number): string => this.config.categoricalColumns?.[j] ?? `categorical[${j}]`;
+    return [
+      ...Array.from(values.numeric, (gate, j) => ({ column: numericName(j), gate })),
+      ...Array.from(values.categorical, (gate, j) => ({ column: categoricalName(j), gate })),
+    ];
   }
 
   /** Trains on `train` (see {@link FitOptions} for the defaults) and stores the epoch log in `history`. */

@@ -14,6 +14,7 @@ import { stratifiedHoldout } from '../data/stratified-holdout';
 import { createRng, withSeededRandom } from '../random';
 import { requireInteger, requireNumberInRange } from '../validate';
 import type { ResolvedSRMLMCAConfig } from './srml-mca-config';
+import type { TabularEncoder } from '../layers/tabular-encoder';
 import { forwardSRMLMCA, LAYER_NAMES } from './srml-mca-network';
 import { srmlMcaObjective, weightedCrossEntropy } from './srml-mca-objective';
 import { tableToTensors } from './table-tensors';
@@ -24,8 +25,8 @@ export interface EpochLog {
   epoch: number;
   /** Mean total objective over the epoch's batches. */
   loss: number;
-  /** Mean weighted terms: fused CE, structural CE, relational CE, BKE. */
-  terms: { fused: number; structure: number; relation: number; mutual: number };
+  /** Mean weighted terms: fused CE, structural CE, relational CE, BKE, input-gate L1. */
+  terms: { fused: number; structure: number; relation: number; mutual: number; gate: number };
   /** Unweighted fused cross-entropy on the validation rows, when there are any. */
   validationLoss?: number;
   /** Wall time of the epoch in seconds. */
@@ -54,6 +55,12 @@ export interface FitOptions {
    * @defaultValue 0.03
    */
   wideLearningRate?: number;
+  /**
+   * Adam learning rate of the input gates, when the model has them (`inputGateL1` > 0). With
+   * the deep path's rate, 60 epochs cannot move a gate far enough from 1 to switch a column off.
+   * @defaultValue 0.01
+   */
+  gateLearningRate?: number;
   /**
    * Fraction of the training rows held out (stratified) for early stopping; 0 trains on all rows
    * for `epochs` epochs. @defaultValue 0.1
@@ -190,12 +197,17 @@ export async function fitSRMLMCA(
     min: 0,
     minExclusive: true,
   });
+  const gateLearningRate = requireNumberInRange(OWNER, 'gateLearningRate', options.gateLearningRate ?? 0.01, {
+    min: 0,
+    minExclusive: true,
+  });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const wideNames = new Set(
-    config.widePath ? model.getLayer(LAYER_NAMES.wide).trainableWeights.map((w) => (w.read() as tf.Variable).name) : [],
-  );
+  const variableNames = (weights: tfl.LayerVariable[]): Set<string> => new Set(weights.map((w) => (w.read() as tf.Variable).name));
+  const wideNames = variableNames(config.widePath ? model.getLayer(LAYER_NAMES.wide).trainableWeights : []);
+  const gateNames = variableNames((model.getLayer(LAYER_NAMES.encoder) as TabularEncoder).gateWeights());
   const optimizer = tf.train.adam(learningRate);
   const wideOptimizer = tf.train.adam(wideLearningRate);
+  const gateOptimizer = tf.train.adam(gateLearningRate);
   const history: EpochLog[] = [];
   let best = { loss: Infinity, epoch: 0, weights: undefined as tf.Tensor[] | undefined };
   let stoppedEarly = false;
@@ -211,7 +223,7 @@ export async function fitSRMLMCA(
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const started = Date.now();
       const order = shuffleRng.shuffle([...split.train]);
-      const sums = { loss: 0, fused: 0, structure: 0, relation: 0, mutual: 0 };
+      const sums = { loss: 0, fused: 0, structure: 0, relation: 0, mutual: 0, gate: 0 };
       let batches = 0;
 
       for (let start = 0; start < order.length; start += batchSize) {
@@ -226,7 +238,7 @@ export async function fitSRMLMCA(
             const { grads } = tf.variableGrads(() => {
               const forward = forwardSRMLMCA(model, config, batch.numeric, batch.categorical, true);
               const terms = srmlMcaObjective(forward, batch.oneHot, batch.weights, config);
-              termVector = tf.keep(tf.stack([terms.total, terms.fused, terms.structure, terms.relation, terms.mutual]));
+              termVector = tf.keep(tf.stack([terms.total, terms.fused, terms.structure, terms.relation, terms.mutual, terms.gate]));
               return terms.total;
             }, variables);
             const values = Array.from((termVector as tf.Tensor).dataSync());
@@ -240,12 +252,16 @@ export async function fitSRMLMCA(
             const applied = clipNorm > 0 ? clipByGlobalNorm(grads, clipNorm) : grads;
             const deepGrads: tf.NamedTensorMap = {};
             const wideGrads: tf.NamedTensorMap = {};
+            const gateGrads: tf.NamedTensorMap = {};
             for (const [name, grad] of Object.entries(applied)) {
-              (wideNames.has(name) ? wideGrads : deepGrads)[name] = grad;
+              (wideNames.has(name) ? wideGrads : gateNames.has(name) ? gateGrads : deepGrads)[name] = grad;
             }
             optimizer.applyGradients(deepGrads as unknown as Record<string, tf.Variable>);
             if (wideNames.size > 0) {
               wideOptimizer.applyGradients(wideGrads as unknown as Record<string, tf.Variable>);
+            }
+            if (gateNames.size > 0) {
+              gateOptimizer.applyGradients(gateGrads as unknown as Record<string, tf.Variable>);
             }
             return values;
           }),
@@ -255,6 +271,7 @@ export async function fitSRMLMCA(
         sums.structure += termValues[2] as number;
         sums.relation += termValues[3] as number;
         sums.mutual += termValues[4] as number;
+        sums.gate += termValues[5] as number;
         batches++;
       }
 
@@ -266,6 +283,7 @@ export async function fitSRMLMCA(
           structure: sums.structure / batches,
           relation: sums.relation / batches,
           mutual: sums.mutual / batches,
+          gate: sums.gate / batches,
         },
         seconds: 0,
       };
@@ -309,5 +327,6 @@ export async function fitSRMLMCA(
     if (validationIndex !== undefined) validationIndex.dispose();
     optimizer.dispose();
     wideOptimizer.dispose();
+    gateOptimizer.dispose();
   }
 }

@@ -90,6 +90,7 @@ describe('TabularEncoder construction', () => {
     ['embedDim -1', { embedDim: -1 }, /`embedDim` must be a positive integer; received -1/],
     ['dropout 1', { dropout: 1 }, /`dropout` must be a finite number in \[0, 1\); received 1/],
     ['dropout -0.1', { dropout: -0.1 }, /`dropout` must be a finite number in \[0, 1\); received -0.1/],
+    ['featureGate "yes"', { featureGate: 'yes' }, /`featureGate` must be true or false; received "yes"/],
   ])('rejects %s', (_title, override, pattern) => {
     const args = { ...TINY, ...override } as TabularEncoderArgs;
     expect(() => new TabularEncoder(args)).toThrow(InvalidArgumentError);
@@ -251,6 +252,92 @@ describeBackends('TabularEncoder values', () => {
     const eager = layer.apply([xNum, xCat]) as tf.Tensor;
     expectClose(predicted, eager, { atol: 0, rtol: 0 });
     tf.dispose([xNum, xCat, predicted, eager]);
+  });
+});
+
+runLayerContract({
+  name: 'TabularEncoder with feature gate',
+  create: () => seededEncoder({ ...TINY, featureGate: true }),
+  inputs: [{ shape: [3] }, { shape: [2], dtype: 'int32' }],
+  makeInputs: (batch, seed) => [seededNormal([batch, 3], seed), seededCodes(batch, [2, 3], seed + 100)],
+  // See the step note of the first contract.
+  gradients: { inputIndices: [0], step: 1e-3 },
+});
+
+describeBackends('TabularEncoder feature gate', () => {
+  const GATED: TabularEncoderArgs = { ...TINY, featureGate: true };
+
+  it('adds the gate weights last, initialised to 1', () => {
+    const layer = new TabularEncoder(GATED);
+    layer.build([[null, 3], [null, 2]]);
+    expect(layer.weights.slice(-2).map((w) => [w.originalName.split('/').pop(), w.shape])).toEqual([
+      ['numeric_gate', [3]],
+      ['category_gate', [2]],
+    ]);
+    expect(layer.gateValues()).toEqual({ numeric: new Float32Array([1, 1, 1]), categorical: new Float32Array([1, 1]) });
+    expect(layer.getConfig()).toMatchObject({ featureGate: true });
+  });
+
+  it('equals an ungated layer with scaled inputs and tables', () => {
+    // h(x ⊙ g_num, g_cat[j]·E_j) of the plain layer must equal the gated layer's h(x).
+    const gated = seededEncoder(GATED);
+    const plain = seededEncoder(TINY);
+    const weights = gated.getWeights();
+    const [numericGate, categoryGate] = weights.slice(-2).map((w) => w.arraySync() as number[]) as [number[], number[]];
+    plain.setWeights(
+      weights.slice(0, -2).map((w, i) => (i === 4 || i === 5 ? tf.mul(w, categoryGate[i - 4] as number) : w)),
+    );
+    const xNum = seededNormal([4, 3], 320);
+    const xCat = seededCodes(4, [2, 3], 321);
+    const scaled = tf.mul(xNum, tf.tensor1d(numericGate));
+    const expected = plain.apply([scaled, xCat]) as tf.Tensor;
+    const actual = gated.apply([xNum, xCat]) as tf.Tensor;
+    expectClose(actual, expected);
+    tf.dispose([xNum, xCat, scaled, expected, actual]);
+  });
+
+  it('a zero gate removes its column', () => {
+    const layer = seededEncoder(GATED);
+    const weights = layer.getWeights();
+    layer.setWeights([...weights.slice(0, -2), tf.tensor1d([1, 0, 1]), tf.tensor1d([0, 1])]);
+    const xNum = seededNormal([3, 3], 322);
+    const xCat = tf.tensor2d([[1, 2], [2, 3], [0, 1]], [3, 2], 'int32');
+    const changedNum = tf.add(xNum, tf.tensor2d([[0, 5, 0], [0, -3, 0], [0, 7, 0]]));
+    const changedCat = tf.tensor2d([[2, 2], [0, 3], [1, 1]], [3, 2], 'int32');
+    const first = layer.apply([xNum, xCat]) as tf.Tensor;
+    const second = layer.apply([changedNum, changedCat]) as tf.Tensor;
+    expectClose(second, first, { atol: 0, rtol: 0 });
+    tf.dispose([xNum, xCat, changedNum, changedCat, first, second]);
+  });
+
+  it('gateL1 sums the absolute gates and has a sign gradient', () => {
+    const layer = seededEncoder(GATED);
+    const weights = layer.getWeights();
+    layer.setWeights([...weights.slice(0, -2), tf.tensor1d([0.5, -2, 1]), tf.tensor1d([-0.25, 3])]);
+    const l1 = layer.gateL1();
+    expect(l1.dataSync()[0]).toBeCloseTo(6.75, 5);
+    const variables = layer.gateWeights().map((w) => w.read() as tf.Variable);
+    const { value, grads } = tf.variableGrads(() => layer.gateL1(), variables);
+    expect(variables.map((v) => Array.from((grads[v.name] as tf.Tensor).dataSync()))).toEqual([
+      [1, -1, 1],
+      [-1, 1],
+    ]);
+    tf.dispose([l1, value, ...Object.values(grads)]);
+  });
+
+  it('without the gate: no gate weights, gateL1 is 0', () => {
+    const layer = seededEncoder(TINY);
+    expect(layer.gateWeights()).toEqual([]);
+    expect(layer.gateValues()).toBeUndefined();
+    const l1 = layer.gateL1();
+    expect(l1.dataSync()[0]).toBe(0);
+    l1.dispose();
+  });
+
+  it('numeric-only layer has a numeric gate only', () => {
+    const layer = seededEncoder({ ...GATED, cardinalities: [] });
+    expect(layer.gateWeights().map((w) => w.shape)).toEqual([[3]]);
+    expect(layer.gateValues()?.categorical).toEqual(new Float32Array(0));
   });
 });
 
