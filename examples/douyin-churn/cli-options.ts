@@ -17,6 +17,7 @@ export class UsageError extends Error {
 export interface RunCommand {
   command: 'run';
   data: string | undefined;
+  dropInvalidRows: boolean;
   users: number;
   backend: BackendName;
   epochs: number;
@@ -54,6 +55,7 @@ export const HELP = `Usage:
 Run options:
   --data PATH        user CSV (user_personalized_features.csv layout); default: built-in
                      seeded synthetic users of the same schema
+  --drop-invalid-rows  skip CSV rows with a bad value instead of stopping (the report counts them)
   --users N          number of synthetic users when --data is absent (default 1000)
   --backend NAME     tfjs backend: wasm (default) or cpu
   --epochs N         maximum training epochs of SRML and SRML-MCA (default 60; early stopping)
@@ -143,6 +145,7 @@ export function parseCommand(argv: string[], cores: number): Command {
         preset: { type: 'string' },
         out: { type: 'string' },
         'no-save-model': { type: 'boolean' },
+        'drop-invalid-rows': { type: 'boolean' },
         explain: { type: 'string' },
         quiet: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -211,6 +214,7 @@ export function parseCommand(argv: string[], cores: number): Command {
   return {
     command: 'run',
     data: values.data === undefined ? undefined : existingFile('data', values.data),
+    dropInvalidRows: values['drop-invalid-rows'] ?? false,
     users: positiveInteger('users', values.users, 1000),
     backend: backendOf(values.backend),
     epochs: positiveInteger('epochs', values.epochs, 60),

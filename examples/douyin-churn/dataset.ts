@@ -23,7 +23,9 @@ import {
 } from '../../src/index';
 
 /** Source of the users: a CSV file or the seeded generator. */
-export type DataSource = { kind: 'csv'; path: string } | { kind: 'synthetic'; users: number; seed: number };
+export type DataSource =
+  | { kind: 'csv'; path: string; dropInvalidRows?: boolean }
+  | { kind: 'synthetic'; users: number; seed: number };
 
 /** Everything the folds need, computed once per process. */
 export interface PreparedData {
@@ -45,7 +47,10 @@ export interface FoldTables {
 
 /** Loads or generates the users, labels them and builds the seeded stratified folds. */
 export async function prepareData(source: DataSource, folds: number, seed: number): Promise<PreparedData> {
-  const table = source.kind === 'csv' ? await loadUserTable(source.path) : generateUsers(source.users, source.seed);
+  const table =
+    source.kind === 'csv'
+      ? await loadUserTable(source.path, { onInvalidRow: source.dropInvalidRows === true ? 'drop' : 'error' })
+      : generateUsers(source.users, source.seed);
   const labels = labelChurnRisk(table);
   const graph = buildRelationGraph(table, { maxDegree: 64, seed });
   const userIds = idColumn(table, 'User_ID');

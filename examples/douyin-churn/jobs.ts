@@ -4,17 +4,18 @@
  */
 import { binaryMetrics, SRMLMCA, type Classifier } from '../../src/index';
 import { foldTables, preprocessorForAllRows, type PreparedData } from './dataset';
-import { createModel, MODEL_COST, srmlFitOptions, type ModelKey, type SelectedSettings, type SrmlOptions } from './models';
+import { createModel, isSrmlKey, MODEL_COST, srmlFitOptions, type ModelKey, type SelectedSettings, type SrmlOptions } from './models';
 import { GRAPH_DROPOUT_CANDIDATES, selectOnValidation, selectRows } from './validation-selection';
-import type { FoldResult, Setting, UserExplanation } from './results';
+import type { FinalModelInfo, FoldResult, Setting, UserExplanation } from './results';
 
 export type Job =
   | { kind: 'fold'; id: number; key: ModelKey; setting: Setting; fold: number }
-  | { kind: 'final'; id: number; modelDir: string; explainTop: number };
+  | { kind: 'final'; id: number; key: 'srml-mca' | 'srml-mca-gated'; modelDir: string; explainTop: number };
 
 /** Result of the final-model job. */
 export interface FinalResult {
   modelDir: string;
+  model: FinalModelInfo;
   explanations: UserExplanation[];
 }
 
@@ -23,12 +24,12 @@ export type ProgressFn = (fraction: number) => void;
 
 /** Relative cost of a job, so the scheduler starts the slowest first. */
 export function jobCost(job: Job): number {
-  return job.kind === 'final' ? MODEL_COST['srml-mca'] * 1.2 : MODEL_COST[job.key];
+  return MODEL_COST[job.key] * (job.kind === 'final' ? 1.2 : 1);
 }
 
 /** Human-readable job label for progress output. */
 export function jobLabel(job: Job): string {
-  return job.kind === 'final' ? 'final SRML-MCA on all users' : `${job.key} ${job.setting} fold ${job.fold + 1}`;
+  return job.kind === 'final' ? `final ${job.key} on all users` : `${job.key} ${job.setting} fold ${job.fold + 1}`;
 }
 
 /** Trains and evaluates one model on one fold. */
@@ -53,11 +54,10 @@ export async function runFoldJob(
   }
   const model: Classifier = createModel(job.key, train, data.graph, srml, selected);
   try {
-    const isSrml = job.key === 'srml' || job.key === 'srml-mca' || job.key === 'srml-mca-wide';
     await model.fit(train, {
       unlabeled: test,
       onProgress,
-      ...(isSrml ? srmlFitOptions(srml) : {}),
+      ...(isSrmlKey(job.key) ? srmlFitOptions(srml) : {}),
     });
     const probabilities = await model.predictProba(test);
     return {
@@ -78,8 +78,8 @@ export async function runFoldJob(
 }
 
 /**
- * Trains SRML-MCA on every user (paper setting), saves it with its preprocessing to `modelDir`,
- * and explains the `explainTop` users with the highest predicted risk.
+ * Trains the final model (`job.key`) on every user (paper setting), saves it with its
+ * preprocessing to `modelDir`, and explains the `explainTop` users with the highest predicted risk.
  */
 export async function runFinalJob(
   data: PreparedData,
@@ -88,7 +88,7 @@ export async function runFinalJob(
   onProgress: ProgressFn,
 ): Promise<FinalResult> {
   const { preprocessor, table } = preprocessorForAllRows(data, 'paper');
-  const model = createModel('srml-mca', table, data.graph, srml) as SRMLMCA;
+  const model = createModel(job.key, table, data.graph, srml) as SRMLMCA;
   try {
     await model.fit(table, { onProgress, ...srmlFitOptions(srml) });
     await saveScoringModel(model, preprocessor.toJSON(), job.modelDir);
@@ -120,7 +120,12 @@ export async function runFinalJob(
       }
       return entry;
     });
-    return { modelDir: job.modelDir, explanations };
+    const inputGates = model.inputGates();
+    return {
+      modelDir: job.modelDir,
+      model: { key: job.key, name: model.name, ...(inputGates ? { inputGates } : {}) },
+      explanations,
+    };
   } finally {
     model.dispose();
   }

@@ -8,8 +8,22 @@ import { HELP, parseCommand, UsageError } from './cli-options';
 import { printTables, runCommand } from './run-command';
 import { scoreCommand } from './score-command';
 
+/** The command being run, so that error messages can name its options. */
+let commandName: 'run' | 'score' | undefined;
+
+/**
+ * Rewrites the library's hint about its `onInvalidRow` option into the CLI's own terms: the
+ * run command has `--drop-invalid-rows`, the score command scores every row or none.
+ */
+function cliMessage(message: string): string {
+  const hint = /,? or pass onInvalidRow: 'drop' to skip invalid rows\./;
+  if (commandName === 'run') return message.replace(hint, ', or rerun with --drop-invalid-rows to skip invalid rows.');
+  return message.replace(hint, '.');
+}
+
 async function main(): Promise<void> {
   const command = parseCommand(process.argv.slice(2), cpus().length);
+  commandName = command.command === 'help' ? undefined : command.command;
   if (command.command === 'help') {
     process.stdout.write(HELP);
     return;
@@ -30,7 +44,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Input and usage problems get one line; anything else is a bug and keeps its stack.
   if (error instanceof UsageError || error instanceof SrmlError) {
-    process.stderr.write(`douyin-churn: ${error.message}\n`);
+    process.stderr.write(`douyin-churn: ${cliMessage(error.message)}\n`);
   } else if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' || (error as NodeJS.ErrnoException)?.code === 'EACCES') {
     process.stderr.write(`douyin-churn: ${(error as Error).message}\n`);
   } else {

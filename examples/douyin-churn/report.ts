@@ -76,11 +76,12 @@ function whatRanSection(results: RunResults): string[] {
     '## What ran',
     '',
     `- **Data**: ${data.source}. ${data.users} users, ${data.positives} labelled 1 (at risk) and ${data.negatives} labelled 0; ` +
-      `users whose risk equals the median exactly are labelled 0 (${data.tiedAtThreshold} here).`,
+      `users whose risk equals the median exactly are labelled 0 (${data.tiedAtThreshold} here).` +
+      ((data.droppedRows ?? 0) > 0 ? ` ${data.droppedRows} invalid CSV rows were skipped (\`--drop-invalid-rows\`).` : ''),
     `- **Protocol**: ${options.folds}-fold stratified cross-validation with seed ${options.seed}. ` +
       'Each fold standardises and encodes the columns with statistics of its training rows only.',
     `- **Models**: ${models.map(([key, model]) => `${model} (\`${key}\`)`).join(', ') || 'none'}.`,
-    ...(models.some(([key]) => key === 'srml' || key === 'srml-mca')
+    ...(models.some(([key]) => key.startsWith('srml'))
       ? [`- **SRML and SRML-MCA**: preset \`${options.preset}\`, at most ${options.epochs} epochs with early stopping.`]
       : []),
     `- **tfjs backend**: \`${options.backend}\`.`,
@@ -150,8 +151,9 @@ function explanationsSection(results: RunResults): string[] {
     lines.push('No explanations: the final SRML-MCA model was not trained in this run.', '');
     return lines;
   }
+  const name = results.finalModel?.name ?? 'SRML-MCA';
   lines.push(
-    'The final SRML-MCA model is trained on every user with all features (paper setting), then explains the users ' +
+    `The final model (${name}) is trained on every user with all features (paper setting), then explains the users ` +
       'it scores as most at risk. These users were part of its training data, so the scores are in-sample.',
     '',
     'How to read them:',
@@ -167,10 +169,31 @@ function explanationsSection(results: RunResults): string[] {
       'than the average weight.',
     '',
   );
+  lines.push(...inputGateLines(results));
   results.explanations.forEach((explanation, index) => {
     lines.push(...explanationLines(explanation, index + 1));
   });
   return lines;
+}
+
+/** The final model's learned input gates, largest first; nothing for a model without gates. */
+function inputGateLines(results: RunResults): string[] {
+  const gates = results.finalModel?.inputGates;
+  if (gates === undefined || gates.length === 0) {
+    return [];
+  }
+  const sorted = [...gates].sort((a, b) => Math.abs(b.gate) - Math.abs(a.gate));
+  return [
+    '### Learned input gates',
+    '',
+    'Each input column is multiplied by a learned gate, and an L1 penalty pulls the gates towards 0, so a column the ' +
+      'model does not need ends near 0. This is a property of the whole model, not of one user.',
+    '',
+    '| Column | Gate |',
+    '| --- | ---: |',
+    ...sorted.map(({ column, gate }) => `| ${escapeCell(column)} | ${gate.toFixed(3)} |`),
+    '',
+  ];
 }
 
 function timingSection(results: RunResults): string[] {
@@ -209,7 +232,7 @@ function filesSection(results: RunResults): string[] {
   lines.push('- `*.png` and `*.svg`: the charts; `*.vl.json`: their vega-lite specs.');
   if (results.modelDir !== undefined) {
     lines.push(
-      `- \`${results.modelDir}\`: the final SRML-MCA model with its preprocessing. Score new users with ` +
+      `- \`${results.modelDir}\`: the final model (${results.finalModel?.name ?? 'SRML-MCA'}) with its preprocessing. Score new users with ` +
         `\`npm run douyin-churn -- score --model ${results.modelDir} --data users.csv --out scores.csv\`.`,
     );
   }

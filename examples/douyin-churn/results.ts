@@ -59,16 +59,29 @@ export interface UserExplanation {
   attention?: number[][];
 }
 
+/** The model trained on every user for scoring and explanations. */
+export interface FinalModelInfo {
+  /** CLI key: `srml-mca` or `srml-mca-gated`. */
+  key: string;
+  /** Display name, e.g. "SRML-MCA + input gate". */
+  name: string;
+  /** Learned input gates by column, for a model with gates; near 0 means the column is switched off. */
+  inputGates?: { column: string; gate: number }[];
+}
+
 /** Everything one run produced; written as results.json. */
 export interface RunResults {
   createdAt: string;
-  data: { source: string; users: number; positives: number; negatives: number; tiedAtThreshold: number };
+  /** `droppedRows`: CSV rows skipped by `--drop-invalid-rows` (absent in older results). */
+  data: { source: string; users: number; positives: number; negatives: number; tiedAtThreshold: number; droppedRows?: number };
   options: { folds: number; seed: number; epochs: number; backend: string; workers: number; preset: string; models: string[] };
   labelCaveat: string;
   folds: FoldResult[];
   summary: SummaryRow[];
   explanations: UserExplanation[];
   modelDir?: string;
+  /** The final model, when the run trained one. */
+  finalModel?: FinalModelInfo;
   wallSeconds: number;
 }
 

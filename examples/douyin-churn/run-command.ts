@@ -9,6 +9,7 @@ import { setupBackend } from './backend';
 import { prepareData, type DataSource } from './dataset';
 import { UsageError, type RunCommand } from './cli-options';
 import { jobLabel, type Job } from './jobs';
+import { finalModelKey } from './models';
 import { runJobs, type WorkerConfig } from './runner';
 import { writeReport } from './report';
 import type { FoldResult, RunResults, Setting, SummaryRow, UserExplanation } from './results';
@@ -21,7 +22,9 @@ export async function runCommand(options: RunCommand): Promise<RunResults> {
   setWarningsEnabled(false);
   await setupBackend(options.backend);
   const source: DataSource =
-    options.data !== undefined ? { kind: 'csv', path: resolve(options.data) } : { kind: 'synthetic', users: options.users, seed: options.seed };
+    options.data !== undefined
+      ? { kind: 'csv', path: resolve(options.data), dropInvalidRows: options.dropInvalidRows }
+      : { kind: 'synthetic', users: options.users, seed: options.seed };
   const data = await prepareData(source, options.folds, options.seed);
   const modelDir = resolve(join(options.out, 'model'));
 
@@ -33,9 +36,10 @@ export async function runCommand(options: RunCommand): Promise<RunResults> {
       }
     }
   }
-  // The final model is SRML-MCA, so runs without that row skip it.
-  if (options.saveModel && options.models.includes('srml-mca')) {
-    jobs.push({ kind: 'final', id: jobs.length, modelDir, explainTop: options.explainTop });
+  // The final model is an SRML-MCA variant, so runs without one skip it.
+  const finalKey = finalModelKey(options.models);
+  if (options.saveModel && finalKey !== undefined) {
+    jobs.push({ kind: 'final', id: jobs.length, key: finalKey, modelDir, explainTop: options.explainTop });
   }
 
   const config: WorkerConfig = {
@@ -63,6 +67,7 @@ export async function runCommand(options: RunCommand): Promise<RunResults> {
       positives: data.labels.positives,
       negatives: data.labels.negatives,
       tiedAtThreshold: data.labels.tiedAtThreshold,
+      droppedRows: data.table.droppedRows,
     },
     options: {
       folds: options.folds,
@@ -77,7 +82,7 @@ export async function runCommand(options: RunCommand): Promise<RunResults> {
     folds,
     summary: summarizeRows(folds, options),
     explanations: final?.explanations ?? ([] as UserExplanation[]),
-    ...(final ? { modelDir: final.modelDir } : {}),
+    ...(final ? { modelDir: final.modelDir, finalModel: final.model } : {}),
     wallSeconds: (Date.now() - started) / 1000,
   };
   await writeReport(results, resolve(options.out));

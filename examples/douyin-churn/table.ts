@@ -45,11 +45,19 @@ export const SETTING_TITLES: Record<Setting, string> = {
 };
 
 /**
+ * Model keys that extend a model of the paper, mapped to that model: their rows are compared
+ * with its figures, and their names say what they add.
+ */
+const PAPER_COUNTERPART: Record<string, string> = { 'srml-mca-gated': 'srml-mca', 'srml-mca-wide': 'srml-mca' };
+
+/**
  * Returns the paper's Table 2 figures for a model key (`lr`, `rf`, `xgboost`, `gcn`, `gat`,
- * `srml-mca`), or `undefined` for a model the paper does not report, such as `srml` or `gbt`.
+ * `srml-mca`, and the SRML-MCA variants `srml-mca-gated` and `srml-mca-wide`), or `undefined`
+ * for a model the paper does not report, such as `srml` or `gbt`.
  */
 export function paperFiguresFor(key: string): PaperFigures | undefined {
-  return Object.prototype.hasOwnProperty.call(PAPER_TABLE, key) ? PAPER_TABLE[key] : undefined;
+  const paperKey = PAPER_COUNTERPART[key] ?? key;
+  return Object.prototype.hasOwnProperty.call(PAPER_TABLE, paperKey) ? PAPER_TABLE[paperKey] : undefined;
 }
 
 /** Formats "mean ± std", or only the mean when the std is undefined (a single fold). */
@@ -122,6 +130,12 @@ function footnotes(rows: readonly SummaryRow[], setting: Setting, options: Compa
     notes.push(
       `"paper" lines give the paper's Table 2 figures for the same method (${UNKNOWN} where the figure is not known here). ` +
         'Where the model name shows another engine than the paper used, the line compares methods, not implementations.',
+    );
+  }
+  if (rows.some((row) => row.key in PAPER_COUNTERPART)) {
+    notes.push(
+      'Rows named "+ input gate" or "+ wide path" add a component that is not in the paper (see the example\'s README); ' +
+        'their "paper" line is that of SRML-MCA.',
     );
   }
   return notes;

@@ -22,7 +22,7 @@ function runExample(args: string[], timeoutMs = 600_000) {
 
 describe.skipIf(REAL_CSV_MISSING)('douyin-churn on the real CSV', () => {
   const out = join(work, 'report');
-  const models = ['lr', 'gcn', 'srml', 'srml-mca'];
+  const models = ['lr', 'gcn', 'srml-mca', 'srml-mca-gated'];
 
   it('runs and writes the report', () => {
     const run = runExample([
@@ -39,7 +39,7 @@ describe.skipIf(REAL_CSV_MISSING)('douyin-churn on the real CSV', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
 
-    for (const heading of ['paper setting', 'noLeak setting', 'Logistic regression', 'GCN', 'SRML-MCA', '±', 'Label caveat']) {
+    for (const heading of ['paper setting', 'noLeak setting', 'Logistic regression', 'GCN', 'SRML-MCA', 'SRML-MCA + input gate', '±', 'Label caveat']) {
       expect(run.stdout).toContain(heading);
     }
     for (const file of ['report.md', 'results.json', 'roc.svg', 'roc.png', 'metrics.svg', 'metrics.png', 'gain.svg', 'gain.png']) {
@@ -64,10 +64,16 @@ describe.skipIf(REAL_CSV_MISSING)('douyin-churn on the real CSV', () => {
     expect(lrPaper?.auc.mean).toBeGreaterThan(0.97);
     expect(lrNoLeak?.auc.mean).toBeLessThan(0.6);
     expect(results.explanations.length).toBe(3);
+    // The saved model is the gated variant, and the report lists its gate per input column.
+    expect(results.finalModel?.name).toBe('SRML-MCA + input gate');
+    expect(results.finalModel?.inputGates?.map((g) => g.column)).toContain('Purchase_Frequency');
+    expect(results.finalModel?.inputGates?.length).toBe(13);
 
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('roc.png');
     expect(report).toMatch(/label/i);
+    expect(report).toContain('### Learned input gates');
+    expect(report).toContain('not in the paper');
   });
 
   it('scores a file with the saved model', () => {
@@ -114,6 +120,26 @@ describe('douyin-churn input errors', () => {
     expect(lines[0]).toMatch(/line 3/);
     expect(lines[0]).toMatch(/Age/);
     expect(lines[0]).toMatch(/thirty/);
+    // The hint names the CLI's option, not the library's.
+    expect(lines[0]).toMatch(/rerun with --drop-invalid-rows/);
+    expect(lines[0]).not.toMatch(/onInvalidRow/);
+  });
+
+  it.skipIf(REAL_CSV_MISSING)('--drop-invalid-rows skips a bad row and counts it', () => {
+    const lines = readFileSync(REAL_CSV_PATH, 'utf8').trimEnd().split(/\r?\n/);
+    const cells = (lines[1] as string).split(',');
+    cells[2] = 'thirty';
+    const path = join(work, 'one-bad-row.csv');
+    writeFileSync(path, [...lines, cells.join(',')].join('\n') + '\n');
+    const out = join(work, 'dropped');
+    const args = ['--data', path, '--models', 'lr', '--folds', '2', '--settings', 'paper', '--no-save-model', '--quiet', '--out', out];
+    expect(runExample(args).status).toBe(1);
+    const run = runExample([...args, '--drop-invalid-rows']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResults;
+    expect(results.data).toMatchObject({ users: 1000, droppedRows: 1 });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('1 invalid CSV rows were skipped');
   });
 
   it('score never overwrites its input', () => {

@@ -82,6 +82,25 @@ describe('buildReportMarkdown', () => {
     expect(markdown).toContain('No explanations: the final SRML-MCA model was not trained in this run.');
   });
 
+  it('lists the final model\'s input gates, largest first', () => {
+    const finalModel = {
+      key: 'srml-mca-gated',
+      name: 'SRML-MCA + input gate',
+      inputGates: [
+        { column: 'Age', gate: 0.002 },
+        { column: 'Purchase_Frequency', gate: -0.71 },
+        { column: 'Last_Login_Days_Ago', gate: 0.83 },
+      ],
+    };
+    const markdown = buildReportMarkdown({ ...buildRunResults(), finalModel }, []);
+    expect(markdown).toContain('The final model (SRML-MCA + input gate) is trained on every user');
+    const table = markdown.slice(markdown.indexOf('### Learned input gates'));
+    const order = ['Last_Login_Days_Ago | 0.830', 'Purchase_Frequency | -0.710', 'Age | 0.002'].map((cell) => table.indexOf(cell));
+    expect(order.every((position) => position > 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    expect(buildReportMarkdown(buildRunResults(), [])).not.toContain('Learned input gates');
+  });
+
   it('omits charts that were not written', () => {
     const markdown = buildReportMarkdown(buildRunResults(), ['/x/metrics.png']);
     expect(markdown).toContain('(metrics.png)');

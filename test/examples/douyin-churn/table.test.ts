@@ -94,6 +94,20 @@ describe('paperFiguresFor', () => {
     expect(paperFiguresFor('lr')?.accuracy).toBe(0.903);
   });
 
+  it('compares the SRML-MCA variants with the SRML-MCA row', () => {
+    expect(paperFiguresFor('srml-mca-gated')).toEqual(paperFiguresFor('srml-mca'));
+    expect(paperFiguresFor('srml-mca-wide')?.f1).toBe(0.9839);
+  });
+
+  it('names the added component in a footnote', () => {
+    const base = buildRunResults().summary.filter((row) => row.key === 'srml-mca');
+    const gated = base.map((row) => ({ ...row, key: 'srml-mca-gated', model: 'SRML-MCA + input gate' }));
+    expect(formatComparisonTable(base, 'paper')).not.toContain('not in the paper');
+    const text = formatComparisonTable([...base, ...gated], 'paper');
+    expect(text).toContain('SRML-MCA + input gate');
+    expect(text).toContain('add a component that is not in the paper');
+  });
+
   it('returns undefined for unreported models', () => {
     expect(paperFiguresFor('srml')).toBeUndefined();
     expect(paperFiguresFor('toString')).toBeUndefined();
