@@ -80,3 +80,28 @@ export function cliqueGraph(tables: FeatureTable[]): EdgeList {
   }
   return { numNodes, source: Int32Array.from(source), target: Int32Array.from(target) };
 }
+
+/**
+ * Components of sizes 6 (larger than a block of 4), 3, 2 (one directed edge), 1 (isolated),
+ * 4 (training and test rows mixed), 3 and 7 over nodes 0–29, undirected unless noted.
+ */
+export function componentGraph(): EdgeList {
+  const pairs: [number, number][] = [];
+  const link = (a: number, b: number): void => {
+    pairs.push([a, b], [b, a]);
+  };
+  for (let a = 0; a < 6; a++) {
+    for (let b = a + 1; b < 6; b++) link(a, b);
+  }
+  link(6, 7);
+  link(7, 8);
+  pairs.push([9, 10]);
+  link(12, 15);
+  link(15, 20);
+  link(20, 21);
+  link(13, 22);
+  link(22, 25);
+  for (const [a, b] of [[19, 23], [23, 24], [24, 26], [26, 27], [27, 28], [28, 29], [19, 29]] as const) link(a, b);
+  // 11, 14, 16, 17, 18 stay isolated.
+  return { numNodes: 30, source: Int32Array.from(pairs, (p) => p[0]), target: Int32Array.from(pairs, (p) => p[1]) };
+}

@@ -2,40 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { DataError, InvalidArgumentError } from '../../../src/errors';
 import { GCNClassifier, type GCNClassifierOptions } from '../../../src/models/baselines/gcn-classifier';
-import type { EdgeList } from '../../../src/graph/types';
 import { describeBackends } from '../../helpers/backends';
 import { expectClose } from '../../helpers/expect-close';
-import { cliqueGraph, rocAuc, separableTable, withoutLabels } from './fixtures';
+import { cliqueGraph, componentGraph, rocAuc, separableTable, withoutLabels } from './fixtures';
 
 const train = separableTable(120, 1, 0);
 const test = withoutLabels(separableTable(60, 2, 120));
 const testLabels = separableTable(60, 2, 120).labels;
 const graph = cliqueGraph([train, test]);
-
-/**
- * Components of sizes 6 (larger than a block of 4), 3, 2 (one directed edge), 1 (isolated),
- * 4 (training and test rows mixed), 3 and 7 over nodes 0–29, undirected unless noted.
- */
-function componentGraph(): EdgeList {
-  const pairs: [number, number][] = [];
-  const link = (a: number, b: number): void => {
-    pairs.push([a, b], [b, a]);
-  };
-  for (let a = 0; a < 6; a++) {
-    for (let b = a + 1; b < 6; b++) link(a, b);
-  }
-  link(6, 7);
-  link(7, 8);
-  pairs.push([9, 10]);
-  link(12, 15);
-  link(15, 20);
-  link(20, 21);
-  link(13, 22);
-  link(22, 25);
-  for (const [a, b] of [[19, 23], [23, 24], [24, 26], [26, 27], [27, 28], [28, 29], [19, 29]] as const) link(a, b);
-  // 11, 14, 16, 17, 18 stay isolated.
-  return { numNodes: 30, source: Int32Array.from(pairs, (p) => p[0]), target: Int32Array.from(pairs, (p) => p[1]) };
-}
 
 describe('GCNClassifier construction', () => {
   it('defaults match documentation', () => {
