@@ -1,7 +1,7 @@
 /** Command-line flags of `npm run bench`. */
 
 /** Sections of the benchmark that `--only` can select. */
-export const SECTIONS = ['training', 'memory', 'scale'] as const;
+export const SECTIONS = ['training', 'memory', 'scale', 'table'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export type BackendName = 'cpu' | 'wasm';
@@ -28,6 +28,8 @@ export interface BenchOptions {
   json: boolean;
   /** Path of the JSON result file. */
   output: string;
+  /** User CSV of the `table` section; undefined runs the example on its built-in users. */
+  tableData: string | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]
@@ -36,7 +38,9 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --full                  more repeats and the 1M-user scale run
   --backend cpu|wasm|both tfjs backends of the training section (default: both; wasm with --quick);
                           the memory and scale sections use wasm when it is selected, else cpu
-  --only LIST             comma-separated sections: ${SECTIONS.join(', ')} (default: all)
+  --only LIST             comma-separated sections: ${SECTIONS.join(', ')} (default: all but table;
+                          --full adds table, which runs the whole douyin-churn comparison twice)
+  --table-data PATH       user CSV for the table section (default: the example's built-in users)
   --preset LIST           comma-separated SRML-MCA presets of the training section: ${BENCH_PRESETS.join(', ')} (default: all)
   --scale LIST            comma-separated scale sizes: ${Object.keys(SCALE_SIZES).join(', ')} (default: 10k,100k);
                           one size also runs the size 10x below it, for the growth ratio
@@ -66,6 +70,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let scaleText: string | undefined;
   let presetText: string | undefined;
   let output = 'bench/results/latest.json';
+  let tableData: string | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -101,6 +106,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--out':
         output = takeValue();
         break;
+      case '--table-data':
+        tableData = takeValue();
+        break;
       case '--help':
       case '-h':
         return 'help';
@@ -116,7 +124,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   else if (backend === 'cpu' || backend === 'wasm') backends = [backend];
   else throw new UsageError(`--backend must be cpu, wasm or both; received ${JSON.stringify(backend)}.`);
 
-  const sections = onlyText === undefined ? [...SECTIONS] : onlyText.split(',').map((s) => s.trim());
+  // The table section runs the example twice for about an hour, so only --full or --only picks it.
+  const defaultSections = SECTIONS.filter((section) => section !== 'table' || full);
+  const sections = onlyText === undefined ? defaultSections : onlyText.split(',').map((s) => s.trim());
   for (const section of sections) {
     if (!(SECTIONS as readonly string[]).includes(section)) {
       throw new UsageError(`--only accepts ${SECTIONS.join(', ')}; received ${JSON.stringify(section)}.`);
@@ -146,5 +156,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   }
   scaleSizes.sort((a, b) => a - b);
 
-  return { quick, full, json, backends, sections: sections as SectionName[], presets: presets as BenchPresetName[], scaleSizes: [...new Set(scaleSizes)], output };
+  return {
+    quick,
+    full,
+    json,
+    backends,
+    sections: sections as SectionName[],
+    presets: presets as BenchPresetName[],
+    scaleSizes: [...new Set(scaleSizes)],
+    output,
+    tableData,
+  };
 }

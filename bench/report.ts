@@ -1,6 +1,7 @@
 /** Text tables of the benchmark results, printed by run.ts. */
 import type { MemoryResult } from './memory';
 import type { StepProfile } from './profile';
+import { TABLE_TARGET_SECONDS, type TableSectionResult } from './table';
 import { GROWTH_TARGET, MIN_JUDGED_SECONDS, RSS_TARGET_MIB, type ScaleSectionResult } from './scale';
 import { formatNumber as f, textTable } from './stats';
 import { MATMUL_FRACTION_TARGET, type EfficiencyVerdict } from './targets';
@@ -121,6 +122,29 @@ export function formatScale(scale: ScaleSectionResult): string {
     );
   } else {
     lines.push('Peak RSS target at 1M users: not evaluated (run with --scale=1m or --full).');
+  }
+  return lines.join('\n');
+}
+
+export function formatTable(result: TableSectionResult): string {
+  const first = result.runs[0];
+  const lines = [
+    `Whole douyin-churn comparison on ${result.data}: ${first?.models.join(', ') ?? 'no models'}; ` +
+      `${first?.foldJobs ?? 0} fold jobs (models x folds x settings), default epochs, no final model.`,
+    '',
+    textTable(
+      ['workers', 'wall s'],
+      result.runs.map((run) => [String(run.workers), f(run.seconds)]),
+    ),
+  ];
+  if (result.target !== undefined) {
+    const { seconds, met, speedupNeeded } = result.target;
+    lines.push(
+      '',
+      met
+        ? `Target (<= ${TABLE_TARGET_SECONDS} s with one worker per core): met (${f(seconds)} s).`
+        : `Target (<= ${TABLE_TARGET_SECONDS} s with one worker per core): missed (${f(seconds)} s, ${f(seconds - TABLE_TARGET_SECONDS)} s over; needs ${speedupNeeded.toFixed(1)}x faster).`,
+    );
   }
   return lines.join('\n');
 }

@@ -13,8 +13,9 @@ import { parseBenchArgs, USAGE, UsageError, type BackendName, type BenchOptions 
 import { syntheticTable } from './fixtures';
 import { runLeakCheck, type MemoryResult } from './memory';
 import { profileTrainingStep, type StepProfile } from './profile';
-import { formatMemory, formatProfile, formatScale, formatThroughput, formatVerdicts } from './report';
+import { formatMemory, formatProfile, formatScale, formatTable, formatThroughput, formatVerdicts } from './report';
 import { runScale, type ScaleSectionResult } from './scale';
+import { runTable, type TableSectionResult } from './table';
 import { peakRssMiB } from './stats';
 import { judgeEfficiency, type EfficiencyVerdict } from './targets';
 import { runThroughput, type Repeats, type TrainingSectionResult } from './throughput';
@@ -69,6 +70,7 @@ interface BenchResult {
   training?: TrainingSectionResult & { efficiencyTarget: EfficiencyVerdict[]; profiles: StepProfile[] };
   memory?: MemoryResult;
   scale?: ScaleSectionResult;
+  table?: TableSectionResult;
 }
 
 async function main(): Promise<void> {
@@ -142,6 +144,12 @@ async function main(): Promise<void> {
   if (options.sections.includes('scale')) {
     result.scale = await runScale(options.scaleSizes, mainBackend, settings.scaleTimedBatches, settings.scoreRowsCap, log);
     print(`\n== Scale ==\n${formatScale(result.scale)}`);
+  }
+
+  if (options.sections.includes('table')) {
+    const workerCounts = [...new Set([1, availableParallelism()])];
+    result.table = await runTable(workerCounts, options.tableData, log);
+    print(`\n== douyin-churn table ==\n${formatTable(result.table)}`);
   }
 
   result.meta['peakRssMiBOfParent'] = peakRssMiB();
