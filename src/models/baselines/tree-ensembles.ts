@@ -3,7 +3,7 @@
  * (Google's YDF, compiled to wasm in the `ydf-training` package). Optional: this module loads
  * the engine, so the core layer modules never import it.
  */
-import loadYdf, { type YdfLearnerConstructor, type YdfModel, type YdfModule } from 'ydf-training';
+import type { YdfLearnerConstructor, YdfModel, YdfModule } from 'ydf-training';
 import type { FeatureTable, LabeledTable } from '../../data/types';
 import { DataError, InvalidArgumentError, ShapeMismatchError } from '../../errors';
 import { createRng } from '../../random';
@@ -16,7 +16,16 @@ let enginePromise: Promise<YdfModule> | undefined;
 
 /** Loads the YDF wasm module once per process, with its console output discarded. */
 function loadEngine(): Promise<YdfModule> {
-  enginePromise ??= loadYdf({ print: () => undefined, printErr: () => undefined });
+  // Imported on first use, so that `srml-mca/trees` loads without YDF for XGBoost alone.
+  enginePromise ??= import('ydf-training').then(
+    (module) => module.default({ print: () => undefined, printErr: () => undefined }),
+    (error: unknown) => {
+      enginePromise = undefined;
+      throw new InvalidArgumentError(
+        `RandomForest and GradientBoostedTrees need the optional package ydf-training, which failed to load (${(error as Error).message}). Install it with \`npm install ydf-training\`.`,
+      );
+    },
+  );
   return enginePromise;
 }
 

@@ -20,7 +20,17 @@ let enginePromise: Promise<XGBoostConstructor> | undefined;
  * (`lib/index.js`) loads cleanly. This makes the XGBoost baseline Node-only.
  */
 function loadEngine(): Promise<XGBoostConstructor> {
-  enginePromise ??= createRequire(import.meta.url)('ml-xgboost') as Promise<XGBoostConstructor>;
+  if (enginePromise === undefined) {
+    let engine: Promise<XGBoostConstructor>;
+    try {
+      engine = createRequire(import.meta.url)('ml-xgboost') as Promise<XGBoostConstructor>;
+    } catch (error) {
+      throw new InvalidArgumentError(
+        `${OWNER} needs the optional package ml-xgboost, which failed to load (${(error as Error).message}). Install it with \`npm install ml-xgboost\`.`,
+      );
+    }
+    enginePromise = engine;
+  }
   return enginePromise;
 }
 
