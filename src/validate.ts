@@ -6,6 +6,8 @@
 import { InvalidArgumentError } from './errors';
 
 function show(value: unknown): string {
+  // JSON.stringify prints NaN and ±Infinity as null, which would hide the actual problem.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
 }
 
@@ -34,9 +36,15 @@ export function requireNumberInRange(
     (minExclusive ? value > min : value >= min) &&
     (maxExclusive ? value < max : value <= max);
   if (!ok) {
-    const low = `${minExclusive ? '(' : '['}${min}`;
-    const high = `${max}${maxExclusive ? ')' : ']'}`;
-    throw new InvalidArgumentError(`${owner}: \`${arg}\` must be a finite number in ${low}, ${high}; received ${show(value)}.`);
+    let expectation: string;
+    if (max === Infinity && min === -Infinity) {
+      expectation = 'a finite number';
+    } else if (max === Infinity) {
+      expectation = `a finite number ${minExclusive ? '>' : '>='} ${min}`;
+    } else {
+      expectation = `a finite number in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
+    }
+    throw new InvalidArgumentError(`${owner}: \`${arg}\` must be ${expectation}; received ${show(value)}.`);
   }
   return value as number;
 }

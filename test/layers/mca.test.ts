@@ -103,8 +103,8 @@ describe('MCA construction', () => {
   });
 
   it.each([
-    ['epsilon 0', { epsilon: 0 }, /`epsilon` must be a finite number in \(0, Infinity\]; received 0/],
-    ['epsilon NaN', { epsilon: Number.NaN }, /`epsilon`.*received null/],
+    ['epsilon 0', { epsilon: 0 }, /`epsilon` must be a finite number > 0; received 0/],
+    ['epsilon NaN', { epsilon: Number.NaN }, /`epsilon`.*received NaN/],
     ['gateKernelSize 2', { gateKernelSize: 2 }, /`gateKernelSize` must be odd.*received 2/],
     ['gateKernelSize 0', { gateKernelSize: 0 }, /`gateKernelSize` must be a positive integer; received 0/],
     ['gateKernelSize 1.5', { gateKernelSize: 1.5 }, /`gateKernelSize` must be a positive integer; received 1.5/],

@@ -13,8 +13,8 @@ describe('LogisticRegression construction', () => {
   });
 
   it.each([
-    ['l2 -1', { l2: -1 }, /`l2` must be a finite number in \[0, Infinity\]; received -1/],
-    ['learningRate 0', { learningRate: 0 }, /`learningRate` must be a finite number in \(0, Infinity\]; received 0/],
+    ['l2 -1', { l2: -1 }, /`l2` must be a finite number >= 0; received -1/],
+    ['learningRate 0', { learningRate: 0 }, /`learningRate` must be a finite number > 0; received 0/],
     ['maxIterations 0', { maxIterations: 0 }, /`maxIterations` must be a positive integer; received 0/],
   ])('rejects %s', (_title, options, pattern) => {
     expect(() => new LogisticRegression(options)).toThrow(InvalidArgumentError);
