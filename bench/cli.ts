@@ -1,4 +1,5 @@
 /** Command-line flags of `npm run bench`. */
+import { existsSync } from 'node:fs';
 
 /** Sections of the benchmark that `--only` can select. */
 export const SECTIONS = ['training', 'memory', 'scale', 'table'] as const;
@@ -117,6 +118,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     }
   }
   if (quick && full) throw new UsageError('--quick and --full exclude each other; pass one of them.');
+  if (tableData !== undefined && !existsSync(tableData)) {
+    throw new UsageError(`--table-data: ${JSON.stringify(tableData)} does not exist. Check the path.`);
+  }
 
   let backends: BackendName[];
   const backend = backendText ?? (quick ? 'wasm' : 'both');

@@ -49,7 +49,8 @@ function runExample(workers: number, data: string | undefined, extraArgs: readon
       const seconds = (Date.now() - started) / 1000;
       try {
         if (code !== 0) {
-          reject(new Error(`douyin-churn with ${workers} workers exited with code ${code}: ${stderr.trim().slice(-500)}`));
+          const threads = workers === 1 ? '1 worker' : `${workers} workers`;
+          reject(new Error(`douyin-churn with ${threads} exited with code ${code}: ${stderr.trim().slice(-500)}`));
           return;
         }
         const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { options: { models: string[] }; folds: unknown[] };

@@ -74,7 +74,7 @@ Run options:
 Score options:
   --model DIR        folder written by a run (report/model)
   --data PATH        users to score (CSV, any size; read as a stream)
-  --out PATH         output CSV: User_ID, churn_probability, risk_tier
+  --out PATH         output CSV: User_ID, churn_probability, risk_tier (default: scores.csv)
   --high P           probability at or above which a user is "high" risk (default 0.7)
   --medium P         probability at or above which a user is "medium" risk (default 0.4)
   --batch-size N     rows scored per batch (default 4096)
@@ -125,6 +125,21 @@ function existingFile(option: string, path: string | undefined): string {
   return path;
 }
 
+/** Options that only one command reads; the other command rejects them instead of ignoring them. */
+const SCORE_ONLY = ['model', 'high', 'medium', 'batch-size'];
+const RUN_ONLY = ['users', 'epochs', 'seed', 'folds', 'models', 'settings', 'workers', 'preset', 'no-save-model', 'drop-invalid-rows', 'explain', 'json'];
+
+function rejectForeignOptions(command: string, given: string[]): void {
+  let foreign: string[] = [];
+  if (command === 'score') foreign = RUN_ONLY;
+  if (command === 'run') foreign = SCORE_ONLY;
+  const misplaced = given.find((option) => foreign.includes(option));
+  if (misplaced !== undefined) {
+    const owner = command === 'score' ? 'the run command (no "score")' : 'the score command';
+    throw new UsageError(`--${misplaced} belongs to ${owner}; remove it. Run with --help for the options.`);
+  }
+}
+
 /** Parses `argv` (without node and the script path). */
 export function parseCommand(argv: string[], cores: number): Command {
   let parsed;
@@ -162,6 +177,7 @@ export function parseCommand(argv: string[], cores: number): Command {
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const command = positionals[0] ?? 'run';
+  rejectForeignOptions(command, Object.keys(values));
 
   if (command === 'score') {
     const high = probability('high', values.high, 0.7);

@@ -12,13 +12,13 @@ import { scoreCommand } from './score-command';
 let commandName: 'run' | 'score' | undefined;
 
 /**
- * Rewrites the library's hint about its `onInvalidRow` option into the CLI's own terms: the
- * run command has `--drop-invalid-rows`, the score command scores every row or none.
+ * Rewrites the library's hints about its own options into the CLI's terms: the run command has
+ * `--drop-invalid-rows`, the score command scores every row or none, and neither takes a schema.
  */
 function cliMessage(message: string): string {
-  const hint = /,? or pass onInvalidRow: 'drop' to skip invalid rows\./;
-  if (commandName === 'run') return message.replace(hint, ', or rerun with --drop-invalid-rows to skip invalid rows.');
-  return message.replace(hint, '.');
+  const dropHint = /,? or pass onInvalidRow: 'drop' to skip invalid rows\./;
+  const replacement = commandName === 'run' ? ', or rerun with --drop-invalid-rows to skip invalid rows.' : '.';
+  return message.replace(dropHint, replacement).replace(/, or pass a schema without them\./, '.');
 }
 
 async function main(): Promise<void> {

@@ -68,6 +68,13 @@ function caveatSection(results: RunResults): string[] {
   return lines;
 }
 
+/** Returns " N invalid CSV rows were skipped (...)." for N > 0, else an empty string. */
+export function droppedRowsSentence(droppedRows: number): string {
+  if (droppedRows === 0) return '';
+  const rows = droppedRows === 1 ? '1 invalid CSV row was' : `${droppedRows} invalid CSV rows were`;
+  return ` ${rows} skipped (\`--drop-invalid-rows\`).`;
+}
+
 function whatRanSection(results: RunResults): string[] {
   const { data, options } = results;
   const settings = SETTINGS.filter((setting) => results.summary.some((row) => row.setting === setting));
@@ -77,7 +84,7 @@ function whatRanSection(results: RunResults): string[] {
     '',
     `- **Data**: ${data.source}. ${data.users} users, ${data.positives} labelled 1 (at risk) and ${data.negatives} labelled 0; ` +
       `users whose risk equals the median exactly are labelled 0 (${data.tiedAtThreshold} here).` +
-      ((data.droppedRows ?? 0) > 0 ? ` ${data.droppedRows} invalid CSV rows were skipped (\`--drop-invalid-rows\`).` : ''),
+      droppedRowsSentence(data.droppedRows ?? 0),
     `- **Protocol**: ${options.folds}-fold stratified cross-validation with seed ${options.seed}. ` +
       'Each fold standardises and encodes the columns with statistics of its training rows only.',
     `- **Models**: ${models.map(([key, model]) => `${model} (\`${key}\`)`).join(', ') || 'none'}.`,
@@ -169,7 +176,6 @@ function explanationsSection(results: RunResults): string[] {
       'than the average weight.',
     '',
   );
-  lines.push(...inputGateLines(results));
   results.explanations.forEach((explanation, index) => {
     lines.push(...explanationLines(explanation, index + 1));
   });
@@ -177,14 +183,14 @@ function explanationsSection(results: RunResults): string[] {
 }
 
 /** The final model's learned input gates, largest first; nothing for a model without gates. */
-function inputGateLines(results: RunResults): string[] {
+function inputGatesSection(results: RunResults): string[] {
   const gates = results.finalModel?.inputGates;
   if (gates === undefined || gates.length === 0) {
     return [];
   }
   const sorted = [...gates].sort((a, b) => Math.abs(b.gate) - Math.abs(a.gate));
   return [
-    '### Learned input gates',
+    '## Learned input gates',
     '',
     'Each input column is multiplied by a learned gate, and an L1 penalty pulls the gates towards 0, so a column the ' +
       'model does not need ends near 0. This is a property of the whole model, not of one user.',
@@ -249,6 +255,7 @@ export function buildReportMarkdown(results: RunResults, chartFiles: readonly st
     tablesSection(results),
     chartsSection(chartFiles),
     explanationsSection(results),
+    inputGatesSection(results),
     timingSection(results),
     filesSection(results),
   ];

@@ -26,6 +26,10 @@ export async function runCommand(options: RunCommand): Promise<RunResults> {
       ? { kind: 'csv', path: resolve(options.data), dropInvalidRows: options.dropInvalidRows }
       : { kind: 'synthetic', users: options.users, seed: options.seed };
   const data = await prepareData(source, options.folds, options.seed);
+  if (data.table.droppedRows > 0 && !options.quiet) {
+    const rows = data.table.droppedRows === 1 ? '1 invalid CSV row' : `${data.table.droppedRows} invalid CSV rows`;
+    process.stderr.write(`douyin-churn: skipped ${rows} (--drop-invalid-rows); the first: ${data.table.dropReasons[0] ?? 'unknown'}\n`);
+  }
   const modelDir = resolve(join(options.out, 'model'));
 
   const jobs: Job[] = [];

@@ -190,8 +190,10 @@ export class UserTableBuilder {
       );
     }
     if (this.numRows === 0) {
+      // The first reason already names the owner and the source, so drop that prefix here.
+      const first = (this.dropReasons[0] ?? '').replace(`${owner}: ${source}, `, '').replace(/\.$/, '');
       const reason =
-        this.droppedRows > 0 ? `all ${this.droppedRows} data rows were invalid (first: ${this.dropReasons[0]})` : 'it has a header but no data rows';
+        this.droppedRows > 0 ? `all ${this.droppedRows} data rows were invalid; the first at ${first}` : 'it has a header but no data rows';
       throw new DataError(`${owner}: ${source} contains no usable rows: ${reason}. Add at least one valid data row.`);
     }
 

@@ -21,7 +21,8 @@ describe('bench table section', () => {
   });
 
   it('takes a CSV path', () => {
-    expect(parse(['--only', 'table', '--table-data', 'users.csv']).tableData).toBe('users.csv');
+    expect(parse(['--only', 'table', '--table-data', 'package.json']).tableData).toBe('package.json');
+    expect(() => parse(['--only', 'table', '--table-data', '/nonexistent.csv'])).toThrow(/--table-data: "\/nonexistent.csv" does not exist/);
     expect(parse([]).tableData).toBeUndefined();
     expect(() => parse(['--table-data'])).toThrow(/--table-data needs a value/);
   });

@@ -132,7 +132,7 @@ describe('parseUserTable', () => {
   });
 
   it('rejects all rows dropped', () => {
-    expect(() => parse(`${HEADER}\n0,a,x,Paris,TRUE\n`, { onInvalidRow: 'drop' })).toThrow(/all 1 data rows were invalid \(first: .*value "x"/);
+    expect(() => parse(`${HEADER}\n0,a,x,Paris,TRUE\n`, { onInvalidRow: 'drop' })).toThrow(/all 1 data rows were invalid; the first at line 2, column "x": value "x" is not a decimal number\. Add at least one/);
   });
 
   it('ignores unknown columns on request', () => {

@@ -72,7 +72,7 @@ describe.skipIf(REAL_CSV_MISSING)('douyin-churn on the real CSV', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toContain('roc.png');
     expect(report).toMatch(/label/i);
-    expect(report).toContain('### Learned input gates');
+    expect(report).toContain('## Learned input gates');
     expect(report).toContain('not in the paper');
   });
 
@@ -125,6 +125,15 @@ describe('douyin-churn input errors', () => {
     expect(lines[0]).not.toMatch(/onInvalidRow/);
   });
 
+  it('missing column hint fits the CLI', () => {
+    const path = join(work, 'no-income.csv');
+    writeFileSync(path, 'User_ID,Age\n#1,30\n');
+    const run = runExample(['--data', path, '--quiet', '--models', 'lr']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/"Income".*Add them to the file\.\n$/);
+    expect(run.stderr).not.toMatch(/schema/);
+  });
+
   it.skipIf(REAL_CSV_MISSING)('--drop-invalid-rows skips a bad row and counts it', () => {
     const lines = readFileSync(REAL_CSV_PATH, 'utf8').trimEnd().split(/\r?\n/);
     const cells = (lines[1] as string).split(',');
@@ -139,7 +148,7 @@ describe('douyin-churn input errors', () => {
     expect(run.status).toBe(0);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as RunResults;
     expect(results.data).toMatchObject({ users: 1000, droppedRows: 1 });
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('1 invalid CSV rows were skipped');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('1 invalid CSV row was skipped');
   });
 
   it('score never overwrites its input', () => {

@@ -94,7 +94,7 @@ describe('buildReportMarkdown', () => {
     };
     const markdown = buildReportMarkdown({ ...buildRunResults(), finalModel }, []);
     expect(markdown).toContain('The final model (SRML-MCA + input gate) is trained on every user');
-    const table = markdown.slice(markdown.indexOf('### Learned input gates'));
+    const table = markdown.slice(markdown.indexOf('## Learned input gates'));
     const order = ['Last_Login_Days_Ago | 0.830', 'Purchase_Frequency | -0.710', 'Age | 0.002'].map((cell) => table.indexOf(cell));
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((x, y) => x - y)).toEqual(order);

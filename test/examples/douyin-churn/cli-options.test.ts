@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand, UsageError } from '../../../examples/douyin-churn/cli-options';
+
+describe('douyin-churn options', () => {
+  it.each([
+    [['score', '--model', '.', '--data', 'package.json', '--drop-invalid-rows'], /--drop-invalid-rows belongs to the run command/],
+    [['score', '--model', '.', '--data', 'package.json', '--folds', '1'], /--folds belongs to the run command/],
+    [['--high', '0.9'], /--high belongs to the score command/],
+    [['--model', 'report/model'], /--model belongs to the score command/],
+  ])('rejects %j', (argv, pattern) => {
+    expect(() => parseCommand(argv, 2)).toThrow(UsageError);
+    expect(() => parseCommand(argv, 2)).toThrow(pattern);
+  });
+
+  it('shared options fit both commands', () => {
+    expect(parseCommand(['--backend', 'cpu', '--quiet', '--drop-invalid-rows'], 2)).toMatchObject({
+      command: 'run',
+      backend: 'cpu',
+      quiet: true,
+      dropInvalidRows: true,
+    });
+    expect(parseCommand(['score', '--model', '.', '--data', 'package.json', '--backend', 'cpu', '--quiet'], 2)).toMatchObject({
+      command: 'score',
+      out: 'scores.csv',
+    });
+  });
+});
