@@ -1,10 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DataError, InvalidArgumentError } from '../../../src/errors';
+import { InvalidArgumentError } from '../../../src/errors';
 import { GATClassifier, type GATClassifierOptions } from '../../../src/models/baselines/gat-classifier';
 import { describeBackends } from '../../helpers/backends';
 import { expectClose } from '../../helpers/expect-close';
-import { cliqueGraph, componentGraph, rocAuc, separableTable, withoutLabels } from './fixtures';
+import { cliqueGraph, rocAuc, separableTable, withoutLabels } from './fixtures';
+import { fitOnComponents, sharedTransductiveTests } from './transductive-shared';
 
 const train = separableTable(120, 1, 0);
 const test = withoutLabels(separableTable(60, 2, 120));
@@ -62,36 +62,10 @@ describeBackends('GATClassifier fitting', () => {
     expect(await run()).toEqual(await run());
   });
 
-  it('no leaked tensors', async () => {
-    const before = tf.memory().numTensors;
-    const model = new GATClassifier(graph, { epochs: 3 });
-    await model.fit(train, { unlabeled: test });
-    await model.predictProba(test);
-    model.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  sharedTransductiveTests((g, options: GATClassifierOptions) => new GATClassifier(g, options), { heads: 2 });
 
-  it('rejects unseen rows', async () => {
-    const model = new GATClassifier(graph, { epochs: 2 });
-    await model.fit(train);
-    await expect(model.predictProba(test)).rejects.toThrow(DataError);
-    await expect(model.predictProba(test)).rejects.toThrow(/row 0 \(node 120\) was not part of the fitted graph/);
-    await expect(model.fit(train)).rejects.toThrow(/`fit` was already called/);
-  });
   describe('blocks of components', () => {
-    const small = separableTable(30, 4, 0);
-    const smallTrain = { ...small, numRows: 20, numeric: small.numeric.slice(0, 60), categorical: small.categorical.slice(0, 20), rowIndex: small.rowIndex.slice(0, 20), labels: small.labels.slice(0, 20) };
-    const smallTest = withoutLabels({ ...small, numRows: 10, numeric: small.numeric.slice(60), categorical: small.categorical.slice(20), rowIndex: small.rowIndex.slice(20), labels: small.labels.slice(20) });
-    const blockGraph = componentGraph();
-
-    /** Fits on the 30-node component graph; returns P(churn) of nodes 0–29 and the loss history. */
-    const fitSmall = async (options: GATClassifierOptions): Promise<{ p: number[]; loss: number[] }> => {
-      const model = new GATClassifier(blockGraph, { epochs: 15, learningRate: 0.05, heads: 2, seed: 2, ...options });
-      await model.fit(smallTrain, { unlabeled: smallTest });
-      const p = [...(await model.predictProba(smallTrain)), ...(await model.predictProba(smallTest))];
-      model.dispose();
-      return { p, loss: model.lossHistory };
-    };
+    const fitSmall = fitOnComponents((g, options: GATClassifierOptions) => new GATClassifier(g, { heads: 2, ...options }));
 
     it.each([
       ['without dropout', 0],
@@ -108,14 +82,6 @@ describeBackends('GATClassifier fitting', () => {
       const first = await fitSmall({ attentionDropout: 0.6, blockSize: 4 });
       const second = await fitSmall({ attentionDropout: 0.6, blockSize: 4 });
       expect(second.p).toEqual(first.p);
-    });
-
-    it('isolated nodes give probabilities', async () => {
-      const { p } = await fitSmall({ blockSize: 4 });
-      for (const node of [11, 14, 16, 17, 18]) {
-        expect(p[node]).toBeGreaterThan(0);
-        expect(p[node]).toBeLessThan(1);
-      }
     });
   });
 });
