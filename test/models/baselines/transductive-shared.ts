@@ -12,7 +12,7 @@ import { cliqueGraph, componentGraph, separableTable, withoutLabels } from './fi
 /** A classifier under test, built on `graph` with the given extra options. */
 export type CreateGraphClassifier<O> = (graph: EdgeList, options: O) => Classifier & { lossHistory: number[] };
 
-/** Rows 0–19 of a 30-row table as training rows and rows 20–29 as unlabelled rows. */
+/** Returns rows 0–19 of a 30-row table as training rows and rows 20–29 as unlabelled rows. */
 export function componentSplit() {
   const small = separableTable(30, 4, 0);
   const train = {
