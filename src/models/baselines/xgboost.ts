@@ -14,13 +14,28 @@ const OWNER = 'XGBoostClassifier';
 
 let enginePromise: Promise<XGBoostConstructor> | undefined;
 
+/** Lines that ml-xgboost 1.1.2's Emscripten loader prints in Node before it loads the engine anyway. */
+const LOADER_NOTICES = ['wasm streaming compile failed', 'falling back to ArrayBuffer instantiation'];
+
 /**
  * Loads `ml-xgboost` through Node's `require`. Its ESM entry (`src/index.js`) mixes `require`
  * with `import` and fails under bundler-style loaders such as Vite, while the CommonJS build
  * (`lib/index.js`) loads cleanly. This makes the XGBoost baseline Node-only.
+ *
+ * Its Emscripten loader (ml-xgboost 1.1.2) captures `console.warn` as its error printer and
+ * registers a process-wide `uncaughtException` listener that rethrows. The loader's streaming
+ * compile always fails in Node (it fetches a file path) and prints two notices before it
+ * falls back and succeeds. So the require runs with a `console.warn` that drops exactly those
+ * notices and forwards every other line, and the listener it added is removed again.
  */
 function loadEngine(): Promise<XGBoostConstructor> {
   if (enginePromise === undefined) {
+    const originalWarn = console.warn;
+    const listenersBefore = new Set(process.listeners('uncaughtException'));
+    console.warn = (...args: unknown[]): void => {
+      const text = String(args[0]);
+      if (!LOADER_NOTICES.some((notice) => text.startsWith(notice))) originalWarn(...args);
+    };
     let engine: Promise<XGBoostConstructor>;
     try {
       engine = createRequire(import.meta.url)('ml-xgboost') as Promise<XGBoostConstructor>;
@@ -28,6 +43,11 @@ function loadEngine(): Promise<XGBoostConstructor> {
       throw new InvalidArgumentError(
         `${OWNER} needs the optional package ml-xgboost, which failed to load (${(error as Error).message}). Install it with \`npm install ml-xgboost\`.`,
       );
+    } finally {
+      console.warn = originalWarn;
+      for (const listener of process.listeners('uncaughtException')) {
+        if (!listenersBefore.has(listener)) process.removeListener('uncaughtException', listener);
+      }
     }
     enginePromise = engine;
   }

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/errors';
 import { XGBoostClassifier } from '../../../src/models/baselines/xgboost';
@@ -46,5 +48,25 @@ describe('XGBoostClassifier', () => {
     expect(Array.from(await second.predictProba(test))).toEqual(Array.from(await first.predictProba(test)));
     first.dispose();
     second.dispose();
+  });
+});
+
+describe('XGBoostClassifier engine loading', () => {
+  it('prints no loader notices, leaves no listener', () => {
+    // A fresh process, because this file's other tests have loaded the engine already.
+    const script = [
+      `import { XGBoostClassifier } from ${JSON.stringify(join(process.cwd(), 'src/trees.ts'))};`,
+      `import { separableTable } from ${JSON.stringify(join(process.cwd(), 'test/models/baselines/fixtures.ts'))};`,
+      "const before = process.listeners('uncaughtException').length;",
+      'const model = new XGBoostClassifier({ rounds: 2 });',
+      'await model.fit(separableTable(30, 1));',
+      "await new Promise((resolve) => setTimeout(resolve, 100));",
+      "console.log(JSON.stringify({ before, after: process.listeners('uncaughtException').length }));",
+      "console.warn('other warning');",
+    ].join('\n');
+    const run = spawnSync(join(process.cwd(), 'node_modules/.bin/tsx'), ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ before: 0, after: 0 });
+    expect(run.stderr).toBe('other warning\n');
   });
 });
