@@ -8,6 +8,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { centerChannels } from '../ops/center-channels';
 import { l2Normalize } from '../ops/l2-normalize';
+import { matMulExplicitGrad } from '../ops/matmul-explicit-grad';
 import { createToeplitzTaps, toeplitzConv2d, type ToeplitzGrid } from '../ops/toeplitz-conv';
 import { requireBoolean, requireInteger, requireNumberInRange, requireOneOf } from '../validate';
 import { BatchNormState } from './internal/batch-norm-state';
@@ -261,7 +262,7 @@ export class Correlation4DCCA extends tfl.layers.Layer {
     const centred = centerChannels(tf.reshape(x, [batch, positions, channels])) as tf.Tensor3D;
 
     // Q̂ = L2(ReLU(BN_r(Z̃·W_r))): [B·N, d_c] -> [B, N, d_c].
-    const reduced = tf.relu(bnReduce.apply(tf.matMul(tf.reshape(centred, [-1, channels]), kernelReduce.read()), training));
+    const reduced = tf.relu(bnReduce.apply(matMulExplicitGrad(tf.reshape(centred, [-1, channels]) as tf.Tensor2D, kernelReduce.read() as tf.Tensor2D), training));
     const unit = tf.reshape(l2Normalize(reduced, L2_EPSILON), [batch, positions, this.reducedChannels]);
 
     // Cc[b, s, q] = ⟨Q̂_s, Q̂_q⟩: [B, N, N, 1].
@@ -319,7 +320,7 @@ export class Correlation4DCCA extends tfl.layers.Layer {
 
     // 1 × 1 projection c_in -> c_out when the widths differ.
     if (weights.projection !== undefined && weights.projectionNorm !== undefined) {
-      y = weights.projectionNorm.apply(tf.matMul(y as tf.Tensor2D, weights.projection.read()), training);
+      y = weights.projectionNorm.apply(matMulExplicitGrad(y as tf.Tensor2D, weights.projection.read() as tf.Tensor2D), training);
     }
     const outChannels = y.shape[1] as number;
     return tf.reshape(y, [batch, firstPositions, secondPositions, outChannels]);

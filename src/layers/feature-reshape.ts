@@ -10,6 +10,7 @@ import { requireInteger } from '../validate';
 import { BatchNormState } from './internal/batch-norm-state';
 import { torchUniform } from './internal/initializers';
 import type { Initializer, Kwargs, LayerArgs } from './internal/tfl-types';
+import { matMulExplicitGrad } from '../ops/matmul-explicit-grad';
 
 const OWNER = 'FeatureReshape';
 
@@ -132,7 +133,7 @@ export class FeatureReshape extends tfl.layers.Layer {
       const bias = (this.bias as tfl.LayerVariable).read();
 
       // [B, D] · [D, H·W·C] + [H·W·C] → [B, H·W·C].
-      const projected = tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias);
+      const projected = tf.add(matMulExplicitGrad(h as tf.Tensor2D, kernel as tf.Tensor2D), bias);
 
       // Row-major reshape → [B, H, W, C].
       const map = tf.reshape(projected, [-1, this.height, this.width, this.channels]);

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, NotImplementedError, ShapeMismatchError } from '../errors';
 import { l2Normalize } from '../ops/l2-normalize';
+import { matMulExplicitGrad } from '../ops/matmul-explicit-grad';
 import { createToeplitzTaps, toeplitzConv2d, type ToeplitzGrid } from '../ops/toeplitz-conv';
 import { createUnfoldSelection, unfold } from '../ops/unfold';
 import { requireInteger, requireNumberInRange } from '../validate';
@@ -189,7 +190,7 @@ export class SelfCorrelationSCR extends tfl.layers.Layer {
       // gradient products took about 50 ms of a 230 ms step (fast preset, batch 64).
       const centre = tf.reshape(unit, [batch * positions, 1, channels]);
       const correlation = tf.reshape(tf.mul(neighbours, centre), [batch * positions * taps, channels]);
-      const projected = tf.reshape(tf.matMul(correlation, weights.kernelIn as tf.Tensor2D), [batch * positions, taps, d]);
+      const projected = tf.reshape(matMulExplicitGrad(correlation as tf.Tensor2D, weights.kernelIn as tf.Tensor2D), [batch * positions, taps, d]);
       const y0 = tf.relu(weights.bnIn.apply(projected, training));
 
       // 3 × 3 'valid' convolution over the 5 × 5 window: [B·N, 25·d_s] -> [B·N, 9·d_s].
@@ -199,11 +200,11 @@ export class SelfCorrelationSCR extends tfl.layers.Layer {
       // 3 × 3 'valid' convolution 3 × 3 -> 1 × 1 is a full contraction over (a, b, c_in):
       // [B·N, 9·d_s] x [9·d_s, d_s] -> [B·N, d_s].
       const flatKernel2 = tf.reshape(weights.kernel2, [CONV_KERNEL * CONV_KERNEL * d, d]);
-      const conv2 = tf.matMul(tf.reshape(y1, [batch * positions, CONV_KERNEL * CONV_KERNEL * d]), flatKernel2);
+      const conv2 = matMulExplicitGrad(tf.reshape(y1, [batch * positions, CONV_KERNEL * CONV_KERNEL * d]) as tf.Tensor2D, flatKernel2 as tf.Tensor2D);
       const y2 = tf.relu(weights.bn2.apply(conv2, training));
 
       // 1 × 1 convolution d_s -> C, BN, no ReLU: [B, H, W, C].
-      const y3 = tf.reshape(weights.bnOut.apply(tf.matMul(y2, weights.kernelOut), training), [batch, height, width, channels]);
+      const y3 = tf.reshape(weights.bnOut.apply(matMulExplicitGrad(y2 as tf.Tensor2D, weights.kernelOut as tf.Tensor2D), training), [batch, height, width, channels]);
 
       // S = ReLU(ReLU(F) + Y3).
       return tf.relu(tf.add(rectified, y3));

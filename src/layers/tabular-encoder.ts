@@ -8,6 +8,7 @@ import { DataError, InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { requireBoolean, requireInteger, requireNumberInRange } from '../validate';
 import { torchUniform } from './internal/initializers';
 import type { Initializer, Kwargs, LayerArgs } from './internal/tfl-types';
+import { matMulExplicitGrad } from '../ops/matmul-explicit-grad';
 
 const OWNER = 'TabularEncoder';
 
@@ -223,7 +224,7 @@ export class TabularEncoder extends tfl.layers.Layer {
       for (let layer = 0; layer < 2; layer++) {
         const kernel = (this.numericKernels[layer] as tfl.LayerVariable).read();
         const bias = (this.numericBiases[layer] as tfl.LayerVariable).read();
-        u = this.dropoutIfTraining(tf.relu(tf.add(tf.matMul(u as tf.Tensor2D, kernel as tf.Tensor2D), bias)), training);
+        u = this.dropoutIfTraining(tf.relu(tf.add(matMulExplicitGrad(u as tf.Tensor2D, kernel as tf.Tensor2D), bias)), training);
       }
 
       // Embedding lookups as oneHot · E_j: [B] → [B, card_j + 1] → [B, e] per column.
@@ -254,7 +255,7 @@ export class TabularEncoder extends tfl.layers.Layer {
       const joined = parts.length === 1 ? u : tf.concat(parts, 1);
       const kernel = (this.fusionKernel as tfl.LayerVariable).read();
       const bias = (this.fusionBias as tfl.LayerVariable).read();
-      const fused = tf.relu(tf.add(tf.matMul(joined as tf.Tensor2D, kernel as tf.Tensor2D), bias));
+      const fused = tf.relu(tf.add(matMulExplicitGrad(joined as tf.Tensor2D, kernel as tf.Tensor2D), bias));
       return this.dropoutIfTraining(fused, training);
     });
   }

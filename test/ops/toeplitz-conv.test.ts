@@ -4,7 +4,6 @@ import { InvalidArgumentError, ShapeMismatchError } from '../../src/errors';
 import {
   buildToeplitzTaps,
   createToeplitzTaps,
-  matMulExplicitGrad,
   toeplitzConv2d,
   toeplitzOutputSize,
   type ToeplitzGrid,
@@ -118,18 +117,6 @@ describeBackends('toeplitzConv2d', () => {
       expect(gk.dataSync()[index]).toBeCloseTo(numeric(kernel, index, 1), 3);
     }
     tf.dispose([x, kernel, taps, r, gx, gk]);
-  });
-
-  it('explicit-gradient matMul equals matMul', () => {
-    const a = seededUniform([5, 4], 26) as tf.Tensor2D;
-    const b = seededUniform([4, 3], 27) as tf.Tensor2D;
-    const dy = seededUniform([5, 3], 28);
-    const fast = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMulExplicitGrad(x as tf.Tensor2D, y as tf.Tensor2D), dy)))([a, b]);
-    const plain = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y), dy)))([a, b]);
-    expectClose(matMulExplicitGrad(a, b), tf.matMul(a, b));
-    expectClose(fast[0] as tf.Tensor, plain[0] as tf.Tensor);
-    expectClose(fast[1] as tf.Tensor, plain[1] as tf.Tensor);
-    tf.dispose([a, b, dy, ...fast, ...plain]);
   });
 
   it('rejects mismatched shapes', () => {

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { matMulExplicitGrad } from '../../src/ops/matmul-explicit-grad';
+import { describeBackends } from '../helpers/backends';
+import { expectClose } from '../helpers/expect-close';
+import { seededUniform } from '../helpers/random-tensors';
+
+describeBackends('matMulExplicitGrad', () => {
+  it('explicit-gradient matMul equals matMul', () => {
+    const a = seededUniform([5, 4], 26) as tf.Tensor2D;
+    const b = seededUniform([4, 3], 27) as tf.Tensor2D;
+    const dy = seededUniform([5, 3], 28);
+    const fast = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMulExplicitGrad(x as tf.Tensor2D, y as tf.Tensor2D), dy)))([a, b]);
+    const plain = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y), dy)))([a, b]);
+    expectClose(matMulExplicitGrad(a, b), tf.matMul(a, b));
+    expectClose(fast[0] as tf.Tensor, plain[0] as tf.Tensor);
+    expectClose(fast[1] as tf.Tensor, plain[1] as tf.Tensor);
+    tf.dispose([a, b, dy, ...fast, ...plain]);
+  });
+
+  it('leaks no tensors', () => {
+    const a = seededUniform([6, 4], 29) as tf.Tensor2D;
+    const b = seededUniform([4, 2], 30) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(matMulExplicitGrad(x as tf.Tensor2D, y as tf.Tensor2D)))([a, b]);
+    tf.dispose(grads);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+});
