@@ -46,7 +46,9 @@ export const MODEL_COST: Record<ModelKey, number> = {
  * accuracy on validation rows, never on test rows. In each of the 5 training folds of the
  * public CSV (seed 42, `fast` preset) the model trained on 80% of the training rows and was
  * scored on the other 20%. Mean validation accuracy / AUC over the folds: no gate 0.946 /
- * 0.990, 0.01 0.988 / 0.9996, 0.03 0.994 / 0.9996, 0.1 0.993 / 0.9997.
+ * 0.990, 0.01 0.988 / 0.9996, 0.03 0.994 / 0.9996, 0.1 0.993 / 0.9997. Measured before the
+ * SCR and matMul-gradient changes of 2026-12-05, which compute the same functions with other
+ * float rounding, so a rerun gives slightly different figures.
  */
 export const INPUT_GATE_L1 = 0.03;
 
