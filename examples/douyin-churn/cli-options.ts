@@ -129,11 +129,11 @@ function existingFile(option: string, path: string | undefined): string {
 const SCORE_ONLY = ['model', 'high', 'medium', 'batch-size'];
 const RUN_ONLY = ['users', 'epochs', 'seed', 'folds', 'models', 'settings', 'workers', 'preset', 'no-save-model', 'drop-invalid-rows', 'explain', 'json'];
 
-function rejectForeignOptions(command: string, given: string[]): void {
+function rejectForeignOptions(command: string, optionNames: string[]): void {
   let foreign: string[] = [];
   if (command === 'score') foreign = RUN_ONLY;
   if (command === 'run') foreign = SCORE_ONLY;
-  const misplaced = given.find((option) => foreign.includes(option));
+  const misplaced = optionNames.find((option) => foreign.includes(option));
   if (misplaced !== undefined) {
     const owner = command === 'score' ? 'the run command (no "score")' : 'the score command';
     throw new UsageError(`--${misplaced} belongs to ${owner}; remove it. Run with --help for the options.`);

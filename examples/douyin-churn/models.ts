@@ -75,9 +75,9 @@ export function isSrmlKey(key: ModelKey): boolean {
 }
 
 /**
- * Returns the model trained on every user for scoring and explanations: the gated variant
- * when the run includes it (it scores higher), else SRML-MCA as the paper specifies it;
- * undefined when the run has neither.
+ * Returns the key of the model trained on every user for scoring and explanations. That is the
+ * gated variant when the run includes it, because it scores higher, else SRML-MCA as the paper
+ * specifies it. Returns undefined when the run has neither.
  */
 export function finalModelKey(models: readonly ModelKey[]): 'srml-mca-gated' | 'srml-mca' | undefined {
   if (models.includes('srml-mca-gated')) return 'srml-mca-gated';

@@ -182,7 +182,7 @@ function explanationsSection(results: RunResults): string[] {
   return lines;
 }
 
-/** The final model's learned input gates, largest first; nothing for a model without gates. */
+/** Returns the section listing the final model's learned input gates, largest first, or nothing without gates. */
 function inputGatesSection(results: RunResults): string[] {
   const gates = results.finalModel?.inputGates;
   if (gates === undefined || gates.length === 0) {

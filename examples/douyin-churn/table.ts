@@ -45,8 +45,8 @@ export const SETTING_TITLES: Record<Setting, string> = {
 };
 
 /**
- * Model keys that extend a model of the paper, mapped to that model: their rows are compared
- * with its figures, and their names say what they add.
+ * Model keys that extend a model of the paper, mapped to that model. Their rows are compared
+ * with its figures, and their display names name the added component.
  */
 const PAPER_COUNTERPART: Record<string, string> = { 'srml-mca-gated': 'srml-mca', 'srml-mca-wide': 'srml-mca' };
 

@@ -277,7 +277,7 @@ export class TabularEncoder extends tfl.layers.Layer {
   }
 
   /**
-   * Current gate values: `numeric` [n_num] and `categorical` [m], in column order; `undefined`
+   * Returns the current gate values, `numeric` [n_num] and `categorical` [m] in column order, or `undefined`
    * when the layer has no `featureGate`.
    */
   gateValues(): { numeric: Float32Array; categorical: Float32Array } | undefined {

@@ -5,10 +5,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * matMul whose gradient is built from explicit transposes and plain matMuls. tfjs 4.22's
- * own BatchMatMul gradient passes `transposeA`/`transposeB` flags, and the wasm backend runs
- * flagged products up to 15× slower than an explicit transpose followed by a plain product
- * (measured on [4096, 256] x [256, 256]); on the cpu backend both forms cost the same.
+ * matMul whose gradient is built from explicit transposes and plain matMuls. tfjs 4.22's own
+ * BatchMatMul gradient passes `transposeA`/`transposeB` flags. The wasm backend runs flagged
+ * products up to 15× slower than an explicit transpose followed by a plain product (measured
+ * on [4096, 256] x [256, 256]). On the cpu backend both forms cost the same.
  */
 const matMulExplicitGradImpl = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const a = args[0] as tf.Tensor2D;
