@@ -277,8 +277,8 @@ export class TabularEncoder extends tfl.layers.Layer {
   }
 
   /**
-   * Returns the current gate values, `numeric` [n_num] and `categorical` [m] in column order, or `undefined`
-   * when the layer has no `featureGate`.
+   * Returns the current gate values, `numeric` [n_num] and `categorical` [m] in column order,
+   * or `undefined` when the layer has no `featureGate`.
    */
   gateValues(): { numeric: Float32Array; categorical: Float32Array } | undefined {
     if (this.numericGate === undefined) return undefined;
