@@ -173,6 +173,14 @@ export async function fitSRMLMCA(
   const patience = requireInteger(OWNER, 'patience', options.patience ?? 10);
   const clipNorm = requireNumberInRange(OWNER, 'clipNorm', options.clipNorm ?? 2, { min: 0 });
   const seed = requireInteger(OWNER, 'seed', options.seed ?? config.seed, 0);
+  const wideLearningRate = requireNumberInRange(OWNER, 'wideLearningRate', options.wideLearningRate ?? 0.03, {
+    min: 0,
+    minExclusive: true,
+  });
+  const gateLearningRate = requireNumberInRange(OWNER, 'gateLearningRate', options.gateLearningRate ?? 0.01, {
+    min: 0,
+    minExclusive: true,
+  });
   checkLabels(table);
   if (table.numRows < 2) {
     throw new DataError(`${OWNER}: at least 2 training rows are needed; received ${table.numRows}.`);
@@ -193,14 +201,6 @@ export async function fitSRMLMCA(
   const weightsTensor = tf.tensor1d(rowWeights, 'float32');
   const validationIndex = split.validation.length > 0 ? tf.tensor1d(split.validation, 'int32') : undefined;
 
-  const wideLearningRate = requireNumberInRange(OWNER, 'wideLearningRate', options.wideLearningRate ?? 0.03, {
-    min: 0,
-    minExclusive: true,
-  });
-  const gateLearningRate = requireNumberInRange(OWNER, 'gateLearningRate', options.gateLearningRate ?? 0.01, {
-    min: 0,
-    minExclusive: true,
-  });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const variableNames = (weights: tfl.LayerVariable[]): Set<string> => new Set(weights.map((w) => (w.read() as tf.Variable).name));
   const wideNames = variableNames(config.widePath ? model.getLayer(LAYER_NAMES.wide).trainableWeights : []);

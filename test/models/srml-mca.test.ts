@@ -171,6 +171,17 @@ describe('SRMLMCA training', () => {
     model.dispose();
   });
 
+  it('rejected fit options leak nothing', async () => {
+    const model = new SRMLMCA(base);
+    const table = toyTable(20, 8);
+    const before = tf.memory().numTensors;
+    for (const options of [{ gateLearningRate: 0 }, { wideLearningRate: -1 }, { learningRate: Number.NaN }, { sampleWeight: [1] }]) {
+      await expect(model.fit(table, { epochs: 1, ...options })).rejects.toThrow(InvalidArgumentError);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
   it('class and sample weights are validated', async () => {
     const model = new SRMLMCA(base);
     const table = toyTable(20, 8);
