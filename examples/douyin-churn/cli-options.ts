@@ -66,7 +66,8 @@ Run options:
   --workers N        worker threads (default: one per core)
   --preset NAME      SRML-MCA size: tiny, fast (default), default, large
   --out DIR          report folder (default: report)
-  --no-save-model    skip training and saving the final SRML-MCA model
+  --no-save-model    skip training and saving the final model (SRML-MCA + input gate, or
+                     SRML-MCA when --models leaves out srml-mca-gated)
   --explain N        users to explain in the report (default 10)
   --quiet            no progress output
   --json             print results.json to stdout instead of the tables
@@ -78,6 +79,8 @@ Score options:
   --high P           probability at or above which a user is "high" risk (default 0.7)
   --medium P         probability at or above which a user is "medium" risk (default 0.4)
   --batch-size N     rows scored per batch (default 4096)
+  --backend NAME     tfjs backend: wasm (default) or cpu
+  --quiet            no progress output
 `;
 
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {

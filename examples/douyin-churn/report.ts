@@ -106,8 +106,38 @@ function tablesSection(results: RunResults): string[] {
       continue;
     }
     lines.push(`## Results in the ${setting} setting`, '', `${SETTING_TITLES[setting]}.`, '', formatComparisonMarkdown(results.summary, setting), '');
+    lines.push(...oneClassWarnings(results.folds.filter((fold) => fold.setting === setting), setting));
   }
   return lines;
+}
+
+/**
+ * Returns a warning paragraph for each model that put every test user of a fold in one class
+ * (no probability, or every probability, above 0.5). Such a model has not learned there.
+ */
+export function oneClassWarnings(folds: readonly FoldResult[], setting: Setting): string[] {
+  const byModel = new Map<string, { name: string; oneClass: number; total: number }>();
+  for (const fold of folds) {
+    const entry = byModel.get(fold.key) ?? { name: fold.model, oneClass: 0, total: 0 };
+    // Same rule as binaryMetrics: a user is predicted positive when p > 0.5.
+    const positives = fold.probabilities.filter((p) => p > 0.5).length;
+    entry.total++;
+    if (positives === 0 || positives === fold.probabilities.length) entry.oneClass++;
+    byModel.set(fold.key, entry);
+  }
+  // Without the label's source columns there is nothing to learn, so one class is expected there.
+  const advice =
+    setting === 'noLeak'
+      ? 'That is expected in this setting, because the remaining columns hold almost no signal about the label.'
+      : 'More epochs (`--epochs`) or a larger preset may help.';
+  const warnings = [...byModel.values()]
+    .filter((entry) => entry.oneClass > 0)
+    .map(
+      (entry) =>
+        `> **Note:** ${escapeCell(entry.name)} predicted the same class for every test user in ${entry.oneClass} of ${entry.total} ` +
+        `folds, so it has not learned to separate the classes there. ${advice}`,
+    );
+  return warnings.flatMap((warning) => [warning, '']);
 }
 
 function chartsSection(chartFiles: readonly string[]): string[] {
@@ -160,8 +190,8 @@ function explanationsSection(results: RunResults): string[] {
   }
   const name = results.finalModel?.name ?? 'SRML-MCA';
   lines.push(
-    `The final model (${name}) is trained on every user with all features (paper setting), then explains the users ` +
-      'it scores as most at risk. These users were part of its training data, so the scores are in-sample.',
+    `The final model (${name}) is trained on every user with all features (paper setting), with 10% of them held out for ` +
+      'early stopping, then explains the users it scores as most at risk. These users were part of its training data, so the scores are in-sample.',
     '',
     'How to read them:',
     '',

@@ -45,7 +45,9 @@ export interface TabularEncoderArgs extends LayerArgs {
   /**
    * Multiply each input column by a learnable gate g_j (initialised to 1) before encoding, so
    * that an L1 penalty on the gates ({@link TabularEncoder.gateL1}) can switch off columns that
-   * carry no signal. Not part of the paper's design.
+   * carry no signal. SRMLMCA's trainer adds that penalty (`inputGateL1`). In a model trained
+   * with tfjs-layers' `fit`, the gates get no penalty, so add `gateL1()` to a custom loss.
+   * Not part of the paper's design.
    * @defaultValue false
    */
   featureGate?: boolean;
@@ -278,7 +280,7 @@ export class TabularEncoder extends tfl.layers.Layer {
 
   /**
    * Returns the current gate values, `numeric` [n_num] and `categorical` [m] in column order,
-   * or `undefined` when the layer has no `featureGate`.
+   * or `undefined` when the layer has no `featureGate` or is not built yet.
    */
   gateValues(): { numeric: Float32Array; categorical: Float32Array } | undefined {
     if (this.numericGate === undefined) return undefined;

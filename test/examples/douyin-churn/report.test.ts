@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { InvalidArgumentError } from '../../../src/index';
-import { buildReportMarkdown, writeReport } from '../../../examples/douyin-churn/report';
+import { buildReportMarkdown, oneClassWarnings, writeReport } from '../../../examples/douyin-churn/report';
 import type { RunResults, SummaryRow } from '../../../examples/douyin-churn/results';
 import { buildRunResults } from './fixture';
 
@@ -99,6 +99,23 @@ describe('buildReportMarkdown', () => {
     expect(order.every((position) => position > 0)).toBe(true);
     expect([...order].sort((x, y) => x - y)).toEqual(order);
     expect(buildReportMarkdown(buildRunResults(), [])).not.toContain('Learned input gates');
+  });
+
+  it('notes one-class folds', () => {
+    const results = buildRunResults();
+    const folds = results.folds.map((fold) =>
+      fold.key === 'srml-mca' && fold.setting === 'paper' && fold.fold === 0
+        ? { ...fold, probabilities: fold.probabilities.map(() => 0.51) }
+        : fold,
+    );
+    const warnings = oneClassWarnings(folds.filter((fold) => fold.setting === 'paper'), 'paper');
+    expect(warnings).toEqual([
+      '> **Note:** SRML-MCA predicted the same class for every test user in 1 of 2 folds, so it has not learned to separate the classes there. More epochs (`--epochs`) or a larger preset may help.',
+      '',
+    ]);
+    expect(oneClassWarnings(folds.filter((fold) => fold.setting === 'paper'), 'noLeak')[0]).toMatch(/expected in this setting/);
+    expect(buildReportMarkdown({ ...results, folds }, [])).toContain('> **Note:** SRML-MCA predicted the same class');
+    expect(buildReportMarkdown(results, [])).not.toContain('predicted the same class');
   });
 
   it('omits charts that were not written', () => {
