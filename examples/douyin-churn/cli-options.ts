@@ -58,7 +58,8 @@ Run options:
   --drop-invalid-rows  skip CSV rows with a bad value instead of stopping (the report counts them)
   --users N          number of synthetic users when --data is absent (default 1000)
   --backend NAME     tfjs backend: wasm (default) or cpu
-  --epochs N         maximum training epochs of SRML and SRML-MCA (default 60; early stopping)
+  --epochs N         maximum training epochs of SRML and SRML-MCA (default 60; early stopping);
+                     GCN and GAT always train 200 epochs
   --seed N           seed of folds, weights, shuffling and dropout (default 42)
   --folds N          cross-validation folds (default 5)
   --models LIST      comma-separated: ${MODEL_KEYS.join(', ')} (default: ${DEFAULT_MODELS.join(',')})
