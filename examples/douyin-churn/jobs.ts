@@ -4,13 +4,22 @@
  */
 import { binaryMetrics, SRMLMCA, type Classifier } from '../../src/index';
 import { foldTables, preprocessorForAllRows, type PreparedData } from './dataset';
-import { createModel, isSrmlKey, MODEL_COST, srmlFitOptions, type ModelKey, type SelectedSettings, type SrmlOptions } from './models';
+import {
+  createModel,
+  isSrmlKey,
+  MODEL_COST,
+  srmlFitOptions,
+  type FinalModelKey,
+  type ModelKey,
+  type SelectedSettings,
+  type SrmlOptions,
+} from './models';
 import { GRAPH_DROPOUT_CANDIDATES, selectOnValidation, selectRows } from './validation-selection';
 import type { FinalModelInfo, FoldResult, Setting, UserExplanation } from './results';
 
 export type Job =
   | { kind: 'fold'; id: number; key: ModelKey; setting: Setting; fold: number }
-  | { kind: 'final'; id: number; key: 'srml-mca' | 'srml-mca-gated'; modelDir: string; explainTop: number };
+  | { kind: 'final'; id: number; key: FinalModelKey; modelDir: string; explainTop: number };
 
 /** Result of the final-model job. */
 export interface FinalResult {

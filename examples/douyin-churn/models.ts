@@ -69,6 +69,9 @@ export const INPUT_GATE_L1 = 0.03;
  */
 export const GAT_SETTINGS = { learningRate: 0.01, hiddenUnits: 16, weightDecay: 1e-3 } as const;
 
+/** Keys of the models that the final (scoring) job can train. */
+export type FinalModelKey = 'srml-mca-gated' | 'srml-mca';
+
 /** Returns true when `key` is one of the SRML models. */
 export function isSrmlKey(key: ModelKey): boolean {
   return SRML_KEYS.includes(key);
@@ -79,7 +82,7 @@ export function isSrmlKey(key: ModelKey): boolean {
  * gated variant when the run includes it, because it scores higher, else SRML-MCA as the paper
  * specifies it. Returns undefined when the run has neither.
  */
-export function finalModelKey(models: readonly ModelKey[]): 'srml-mca-gated' | 'srml-mca' | undefined {
+export function finalModelKey(models: readonly ModelKey[]): FinalModelKey | undefined {
   if (models.includes('srml-mca-gated')) return 'srml-mca-gated';
   return models.includes('srml-mca') ? 'srml-mca' : undefined;
 }

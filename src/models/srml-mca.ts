@@ -92,9 +92,9 @@ export class SRMLMCA implements Classifier {
   }
 
   /**
-   * Returns the learned input gates (`inputGateL1` > 0) by column, numeric columns first; a gate near 0
-   * means the model has switched that column off. Columns are named by `numericColumns` and
-   * `categoricalColumns` when the config has them, else `numeric[j]` and `categorical[j]`.
+   * Returns the learned input gates (`inputGateL1` > 0) by column, numeric columns first. A gate
+   * near 0 means the model has switched that column off. Columns are named by `numericColumns`
+   * and `categoricalColumns` when the config has them, else `numeric[j]` and `categorical[j]`.
    * Returns undefined for a model without gates.
    */
   inputGates(): { column: string; gate: number }[] | undefined {
