@@ -41,6 +41,7 @@ export { GATConv, type GATConvArgs } from './layers/graph/gat-conv';
 // Losses and weight-free ops.
 export { BKELoss, type BKELossArgs, type BKEReduction } from './losses/bke-loss';
 export { batchNormalize, channelMoments, type BatchNormalizeArgs } from './ops/batch-normalize';
+export { batchNormTrain, type BatchStatistics } from './ops/batch-norm-train';
 export { centerChannels } from './ops/center-channels';
 export { conv1dShift } from './ops/conv1d-shift';
 export { l2Normalize } from './ops/l2-normalize';

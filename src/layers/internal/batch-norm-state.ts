@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Initializer } from './tfl-types';
-import { batchNormalize, channelMoments } from '../../ops/batch-normalize';
+import { batchNormalize } from '../../ops/batch-normalize';
+import { batchNormTrain } from '../../ops/batch-norm-train';
 
 /** The owner's `addWeight`, bound: `(name, shape, initializer, trainable) => LayerVariable`. */
 export type AddWeightFn = (
@@ -60,17 +61,16 @@ export class BatchNormState {
       });
     }
 
-    const { mean, variance, count } = channelMoments(x);
-    const y = batchNormalize(x, { gamma, beta, mean, variance, epsilon: BATCH_NORM_EPSILON });
-
-    // Moving statistics are bookkeeping, not part of the differentiated graph.
-    tf.tidy(() => {
+    // One custom op: the forward steps stay off the gradient tape, and the moving statistics
+    // advance inside it, so their update is not recorded either.
+    const channels = x.shape[x.rank - 1] as number;
+    const count = x.size / channels;
+    const m = BATCH_NORM_MOMENTUM;
+    const y = batchNormTrain(tf.reshape(x, [count, channels]) as tf.Tensor2D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BATCH_NORM_EPSILON, ({ mean, variance }) => {
       const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
-      const m = BATCH_NORM_MOMENTUM;
       this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), m), tf.mul(mean, 1 - m)));
       this.movingVariance.write(tf.add(tf.mul(this.movingVariance.read(), m), tf.mul(unbiased, 1 - m)));
     });
-    // mean and variance feed the backward pass of y; the caller's tidy disposes them.
-    return y;
+    return x.rank === 2 ? y : tf.reshape(y, x.shape);
   }
 }

@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { batchNormTrain } from '../../src/ops/batch-norm-train';
+import { describeBackends } from '../helpers/backends';
+import { expectClose } from '../helpers/expect-close';
+import { seededUniform } from '../helpers/random-tensors';
+
+const EPSILON = 1e-5;
+
+/** Computes the same normalisation from tfjs's own differentiable ops. */
+function reference(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, 0);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPSILON))), gamma), beta);
+}
+
+describeBackends('batchNormTrain', () => {
+  it('normalises columns to β and |γ|', () => {
+    const x = seededUniform([40, 3], 61, -2, 5) as tf.Tensor2D;
+    const gamma = tf.tensor1d([1, 2, -0.5]);
+    const beta = tf.tensor1d([0, 1, -3]);
+    const y = batchNormTrain(x, gamma, beta, EPSILON);
+    const { mean, variance } = tf.moments(y, 0);
+    expectClose(mean, [0, 1, -3], { atol: 1e-5 });
+    expectClose(tf.sqrt(variance), [1, 2, 0.5], { rtol: 1e-4 });
+    expectClose(y, reference(x, gamma, beta), { atol: 1e-5 });
+    tf.dispose([x, gamma, beta, y, mean, variance]);
+  });
+
+  it('matches reference gradients', () => {
+    const x = seededUniform([12, 4], 62) as tf.Tensor2D;
+    const gamma = seededUniform([4], 63, 0.5, 2) as tf.Tensor1D;
+    const beta = seededUniform([4], 64) as tf.Tensor1D;
+    const dy = seededUniform([12, 4], 65);
+    const loss = (f: (a: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(f(a as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D), dy));
+    const fast = tf.grads(loss((a, g, b) => batchNormTrain(a, g, b, EPSILON)))([x, gamma, beta]);
+    const slow = tf.grads(loss((a, g, b) => reference(a, g, b)))([x, gamma, beta]);
+    for (let i = 0; i < 3; i++) {
+      expectClose(fast[i] as tf.Tensor, slow[i] as tf.Tensor, { atol: 1e-4, rtol: 1e-3 });
+    }
+    tf.dispose([x, gamma, beta, dy, ...fast, ...slow]);
+  });
+
+  it('reports batch mean and variance', () => {
+    const x = tf.tensor2d([[1, 10], [3, 10], [5, 16]]);
+    const gamma = tf.ones([2]) as tf.Tensor1D;
+    const beta = tf.zeros([2]) as tf.Tensor1D;
+    let seen: number[][] = [];
+    const y = batchNormTrain(x, gamma, beta, EPSILON, ({ mean, variance }) => {
+      seen = [Array.from(mean.dataSync()), Array.from(variance.dataSync())];
+    });
+    expect(seen[0]).toEqual([3, 12]);
+    expectClose(tf.tensor1d(seen[1] as number[]), [8 / 3, 8], { rtol: 1e-5 });
+    tf.dispose([x, gamma, beta, y]);
+  });
+
+  it('leaks no tensors', () => {
+    const x = seededUniform([10, 3], 66) as tf.Tensor2D;
+    const gamma = tf.ones([3]) as tf.Tensor1D;
+    const beta = tf.zeros([3]) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.square(batchNormTrain(a as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, EPSILON, () => undefined))),
+    )([x, gamma, beta]);
+    tf.dispose(grads);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, gamma, beta]);
+  });
+});
