@@ -3,6 +3,7 @@
  * plain products, because the wasm backend runs tfjs's flagged (transposed) products slowly.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './transpose-2d';
 
 /**
  * matMul whose gradient is built from explicit transposes and plain matMuls. tfjs 4.22's own
@@ -20,7 +21,7 @@ const matMulExplicitGradImpl = tf.customGrad((...args: Array<tf.Tensor | tf.Grad
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
       const upstream = dy as tf.Tensor2D;
-      return [tf.matMul(upstream, tf.transpose(savedB)), tf.matMul(tf.transpose(savedA), upstream)];
+      return [tf.matMul(upstream, transpose2d(savedB)), tf.matMul(transpose2d(savedA), upstream)];
     },
   };
 });

@@ -4,6 +4,7 @@
  * the wasm backend, so this form is the one that trains on cpu and wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { transpose2d } from './transpose-2d';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { requireInteger } from '../validate';
 
@@ -21,7 +22,7 @@ const selectRows = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =
     value: tf.matMul(selection, x),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const savedSelection = saved[0] as tf.Tensor2D;
-      return [tf.zerosLike(savedSelection), tf.matMul(tf.transpose(savedSelection), dy as tf.Tensor2D)];
+      return [tf.zerosLike(savedSelection), tf.matMul(transpose2d(savedSelection), dy as tf.Tensor2D)];
     },
   };
 });
