@@ -47,7 +47,7 @@ function plan(options: BenchOptions): Plan {
   return {
     repeatsFor: (backend) =>
       backend === 'wasm'
-        ? { train: { warmup: 5, repeats: 15 * scale }, infer: { warmup: 2, repeats: 5 * scale }, graph: { warmup: 2, repeats: 5 * scale } }
+        ? { train: { warmup: 10, repeats: 15 * scale }, infer: { warmup: 2, repeats: 5 * scale }, graph: { warmup: 2, repeats: 5 * scale } }
         : { train: { warmup: 1, repeats: 3 * scale }, infer: { warmup: 1, repeats: 2 * scale }, graph: { warmup: 1, repeats: 2 * scale } },
     scaleTimedBatches: 30 * scale,
     scoreRowsCap: 100_000,
