@@ -11,6 +11,7 @@ import {
   checkGraphInputShapes,
   createGraphInitializer,
   requireSeed,
+  nodeProduct,
   splitGraphInputs,
   type GraphInitializerName,
 } from './gcn-conv';
@@ -113,9 +114,12 @@ export interface GATConvArgs extends LayerArgs {
  *
  * **Input shape:** `[X, A]`: X `[N, F_in]` float32 and A `[N, N]` float32 (row i = edges
  * entering node i). N plays the role of the batch axis. A is read as data: no gradient flows
- * into it.
+ * into it. A batch of B graphs of N nodes each is X `[B, N, F_in]` with A `[B, N, N]`. Pad
+ * smaller graphs with zero rows and columns: padded nodes have no edges, so they change no
+ * other node's output.
  *
- * **Output shape:** `[N, K·F′]` float32 when `concat`, otherwise `[N, F′]`.
+ * **Output shape:** `[N, K·F′]` float32 when `concat`, otherwise `[N, F′]`; with a leading B
+ * for a batch.
  *
  * **Differs from the paper:** the attention is computed for all N² pairs and masked, so memory
  * grows with K·N² (32 MB per intermediate for K = 8, N = 1000). PyG adds 1e-16 to the softmax
@@ -218,13 +222,13 @@ export class GATConv extends tfl.layers.Layer {
     if (this.useBias) {
       this.bias = this.addFloatWeight({ name: 'bias', shape: [this.outputUnits], initializer: tfl.initializers.zeros() });
     }
-    this.inputSpec = [{ ndim: 2, axes: { [-1]: featureCount } }, { ndim: 2 }];
+    this.inputSpec = [{ minNDim: 2, maxNDim: 3, axes: { [-1]: featureCount } }, { minNDim: 2, maxNDim: 3 }];
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
-    return [first[0] ?? null, this.outputUnits];
+    return [...first.slice(0, -1), this.outputUnits];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
@@ -233,35 +237,38 @@ export class GATConv extends tfl.layers.Layer {
     const dropoutSeed = this.nextDropoutSeed(training);
 
     return tf.tidy(() => {
-      const n = x.shape[0] as number;
       const heads = this.heads;
       const units = this.units;
+      // Leading (batch) dimensions: [] for one graph, [B] for a batch of graphs.
+      const lead = x.shape.slice(0, -2);
+      const n = x.shape[x.rank - 2] as number;
+      const headsFirst = lead.length === 0 ? [1, 0, 2] : [0, 2, 1, 3];
 
-      // X̃ = X·W: [N, F_in] → [N, K·F′] → [N, K, F′] → [K, N, F′].
+      // X̃ = X·W: [.., N, F_in] → [.., N, K·F′] → [.., N, K, F′] → [.., K, N, F′].
       const kernel = (this.kernel as tfl.LayerVariable).read() as tf.Tensor2D;
-      const projected = tf.transpose(tf.reshape(tf.matMul(x as tf.Tensor2D, kernel), [n, heads, units]), [1, 0, 2]);
+      const projected = tf.transpose(tf.reshape(nodeProduct(x, kernel), [...lead, n, heads, units]), headsFirst);
 
-      // α: [K, N, N], then optional dropout on the coefficients.
+      // α: [.., K, N, N], then optional dropout on the coefficients.
       const mask = attentionMask(adjacency, this.addSelfLoops);
       let alpha: tf.Tensor = computeAttention({
         projected,
         attentionSource: (this.attentionSource as tfl.LayerVariable).read(),
         attentionTarget: (this.attentionTarget as tfl.LayerVariable).read(),
-        mask,
+        mask: lead.length === 0 ? mask : tf.reshape(mask, [...lead, 1, n, n]),
         negativeSlope: this.negativeSlope,
       });
       if (training && this.dropout > 0) {
         alpha = tf.dropout(alpha, this.dropout, undefined, dropoutSeed);
       }
 
-      // O = α·X̃: [K, N, N]·[K, N, F′] → [K, N, F′] → [N, K, F′].
-      const aggregated = tf.transpose(tf.matMul(alpha as tf.Tensor3D, projected as tf.Tensor3D), [1, 0, 2]);
+      // O = α·X̃: [.., K, N, N]·[.., K, N, F′] → [.., K, N, F′] → [.., N, K, F′].
+      const aggregated = tf.transpose(tf.matMul(alpha, projected), headsFirst);
 
-      // Heads: concat → [N, K·F′]; mean → [N, F′].
-      let output: tf.Tensor = this.concat ? tf.reshape(aggregated, [n, heads * units]) : tf.mean(aggregated, 1);
+      // Heads: concat → [.., N, K·F′]; mean → [.., N, F′].
+      let output: tf.Tensor = this.concat ? tf.reshape(aggregated, [...lead, n, heads * units]) : tf.mean(aggregated, -2);
 
       if (this.rootKernel !== undefined) {
-        output = tf.add(output, tf.matMul(x as tf.Tensor2D, this.rootKernel.read() as tf.Tensor2D));
+        output = tf.add(output, nodeProduct(x, this.rootKernel.read() as tf.Tensor2D));
       }
       if (this.bias !== undefined) {
         output = tf.add(output, this.bias.read());
@@ -305,55 +312,64 @@ tf.serialization.registerClass(GATConv);
 
 /**
  * Builds GAT's attention mask from a dense adjacency: 1 where A_ij ≠ 0 (edge j → i), 0
- * elsewhere, with the diagonal set to 1 when `addSelfLoops`. Shapes: `[N, N]` → `[N, N]`.
+ * elsewhere, with the diagonal set to 1 when `addSelfLoops`. Shapes: `[N, N]` → `[N, N]`, or
+ * `[B, N, N]` → `[B, N, N]` for a batch of graphs.
  */
-export function attentionMask(adjacency: tf.Tensor, addSelfLoops: boolean): tf.Tensor2D {
+export function attentionMask(adjacency: tf.Tensor, addSelfLoops: boolean): tf.Tensor {
   return tf.tidy(() => {
     const edges = tf.cast(tf.notEqual(adjacency, 0), 'float32');
     if (!addSelfLoops) {
-      return edges as tf.Tensor2D;
+      return edges;
     }
-    const eye = tf.eye(adjacency.shape[0] as number);
-    return tf.maximum(edges, eye) as tf.Tensor2D;
+    const eye = tf.eye(adjacency.shape[adjacency.rank - 1] as number);
+    return tf.maximum(edges, eye);
   });
 }
 
 /** Inputs of {@link computeAttention}. */
 export interface AttentionInputs {
-  /** Projected features X̃, `[K, N, F′]`. */
+  /** Projected features X̃, `[K, N, F′]`, or `[B, K, N, F′]` for a batch of graphs. */
   projected: tf.Tensor;
   /** a_src, `[K, F′]`. */
   attentionSource: tf.Tensor;
   /** a_dst, `[K, F′]`. */
   attentionTarget: tf.Tensor;
-  /** Mask M, `[N, N]` of 0/1 (row i = sources of edges entering i). */
+  /** Mask M, `[N, N]` of 0/1 (row i = sources of edges entering i), or `[B, 1, N, N]`. */
   mask: tf.Tensor;
   /** LeakyReLU negative slope. */
   negativeSlope: number;
 }
 
 /**
- * Computes GAT's normalised attention coefficients α `[K, N, N]` (before dropout): row i of
+ * Computes GAT's normalised attention coefficients α `[K, N, N]` (`[B, K, N, N]` for a batch)
+ * before dropout: row i of
  * head h is a distribution over the sources j with M_ij = 1, exactly 0 elsewhere, and all 0
  * when row i of M is empty.
  */
-export function computeAttention(inputs: AttentionInputs): tf.Tensor3D {
+export function computeAttention(inputs: AttentionInputs): tf.Tensor {
   return tf.tidy(() => {
     const { projected, attentionSource, attentionTarget, mask, negativeSlope } = inputs;
-    const [heads, n, units] = projected.shape as [number, number, number];
+    const [heads, n, units] = projected.shape.slice(-3) as [number, number, number];
+    const lead = projected.shape.slice(0, -3);
 
-    // Per-node scores ⟨X̃_h[j], a⟩ as batched matMuls: [K, N, F′]·[K, F′, 1] → [K, N, 1].
-    const sourceScore = tf.matMul(projected as tf.Tensor3D, tf.reshape(attentionSource, [heads, units, 1]) as tf.Tensor3D);
-    const targetScore = tf.matMul(projected as tf.Tensor3D, tf.reshape(attentionTarget, [heads, units, 1]) as tf.Tensor3D);
+    // Per-node scores ⟨X̃_h[j], a⟩: [.., K, N, F′] → [.., K, N, 1]. One graph uses batched
+    // matMuls over the heads. A batch multiplies and sums, because tfjs 4.22's matMul gradient
+    // fails when the weight [K, F′, 1] is broadcast over B.
+    const score = (weights: tf.Tensor): tf.Tensor =>
+      lead.length === 0
+        ? tf.matMul(projected as tf.Tensor3D, tf.reshape(weights, [heads, units, 1]) as tf.Tensor3D)
+        : tf.sum(tf.mul(projected, tf.reshape(weights, [heads, 1, units])), -1, true);
+    const sourceScore = score(attentionSource);
+    const targetScore = score(attentionTarget);
 
-    // e[h, i, j] = LeakyReLU(target_i + source_j): [K, N, 1] + [K, 1, N] → [K, N, N].
-    const scores = tf.leakyRelu(tf.add(targetScore, tf.reshape(sourceScore, [heads, 1, n])), negativeSlope);
+    // e[.., h, i, j] = LeakyReLU(target_i + source_j): [.., K, N, 1] + [.., K, 1, N] → [.., K, N, N].
+    const scores = tf.leakyRelu(tf.add(targetScore, tf.reshape(sourceScore, [...lead, heads, 1, n])), negativeSlope);
 
     // Non-edges get −1e9 (additive, so the edges' scores stay exact); softmax over j.
     const penalty = tf.mul(tf.sub(1, mask), -MASKED_SCORE);
     const alpha = tf.softmax(tf.sub(scores, penalty));
 
     // Multiplying by M zeroes the rows without any edge, which the softmax spreads uniformly.
-    return tf.mul(alpha, mask) as tf.Tensor3D;
+    return tf.mul(alpha, mask);
   });
 }

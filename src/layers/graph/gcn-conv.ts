@@ -118,9 +118,11 @@ export interface GCNConvArgs extends LayerArgs {
  *
  * **Input shape:** `[X, A]`: X `[N, F_in]` float32 and A `[N, N]` float32. N is the number
  * of nodes and plays the role of the batch axis, so one call processes one whole graph (or
- * one sampled block). A is read as data: no gradient flows into it.
+ * one sampled block). A is read as data: no gradient flows into it. A batch of B graphs of N
+ * nodes each is X `[B, N, F_in]` with A `[B, N, N]`. Pad smaller graphs with zero rows and
+ * columns: padded nodes have no edges, so they change no other node's output.
  *
- * **Output shape:** `[N, F_out]` float32.
+ * **Output shape:** `[N, F_out]` float32, or `[B, N, F_out]` for a batch.
  *
  * **Differs from the paper:** `rootWeight` is an extension taken from PyG's `GraphConv`
  * (off by default, which gives the paper's layer). The adjacency is dense: memory and time
@@ -195,32 +197,32 @@ export class GCNConv extends tfl.layers.Layer {
     if (this.useBias) {
       this.bias = this.addFloatWeight({ name: 'bias', shape: [this.units], initializer: tfl.initializers.zeros() });
     }
-    this.inputSpec = [{ ndim: 2, axes: { [-1]: featureCount } }, { ndim: 2 }];
+    this.inputSpec = [{ minNDim: 2, maxNDim: 3, axes: { [-1]: featureCount } }, { minNDim: 2, maxNDim: 3 }];
     this.built = true;
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
-    return [first[0] ?? null, this.units];
+    return [...first.slice(0, -1), this.units];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     const [x, adjacency] = splitGraphInputs(OWNER, inputs);
     return tf.tidy(() => {
-      // Â: [N, N], a constant of the graph.
+      // Â: [.., N, N], a constant of the graph (a leading B for a batch of graphs).
       const propagation = normalizeAdjacency(adjacency, {
         addSelfLoops: this.addSelfLoops,
         selfLoopWeight: this.improved ? 2 : 1,
         normalize: this.normalize,
       });
 
-      // X·Θ: [N, F_in] → [N, F_out]; then Â·(X·Θ): [N, F_out].
+      // X·Θ: [.., N, F_in] → [.., N, F_out]; then Â·(X·Θ): [.., N, F_out].
       const kernel = (this.kernel as tfl.LayerVariable).read() as tf.Tensor2D;
-      const transformed = tf.matMul(x as tf.Tensor2D, kernel);
+      const transformed = nodeProduct(x, kernel);
       let output: tf.Tensor = tf.matMul(propagation, transformed);
 
       if (this.rootKernel !== undefined) {
-        output = tf.add(output, tf.matMul(x as tf.Tensor2D, this.rootKernel.read() as tf.Tensor2D));
+        output = tf.add(output, nodeProduct(x, this.rootKernel.read() as tf.Tensor2D));
       }
       if (this.bias !== undefined) {
         output = tf.add(output, this.bias.read());
@@ -262,37 +264,42 @@ export interface NormalizeAdjacencyOptions {
 /**
  * Computes GCN's propagation matrix Â = D̂^−½ Ã D̂^−½ from a dense adjacency whose row i holds
  * the edges entering node i, with the guard 0^−½ := 0 for nodes of zero degree. This is PyG's
- * `gcn_norm` in dense form, written with tensor ops only. Shapes: `[N, N]` → `[N, N]`.
+ * `gcn_norm` in dense form, written with tensor ops only. Shapes: `[N, N]` → `[N, N]`, or
+ * `[B, N, N]` → `[B, N, N]` for a batch of graphs.
  */
-export function normalizeAdjacency(adjacency: tf.Tensor, options: NormalizeAdjacencyOptions): tf.Tensor2D {
+export function normalizeAdjacency(adjacency: tf.Tensor, options: NormalizeAdjacencyOptions): tf.Tensor {
   return tf.tidy(() => {
-    const n = adjacency.shape[0] as number;
-    let filled = adjacency as tf.Tensor2D;
+    const n = adjacency.shape[adjacency.rank - 1] as number;
+    // Leading (batch) dimensions: [] for one graph, [B] for a batch.
+    const lead = adjacency.shape.slice(0, -2);
+    let filled = adjacency;
 
     // Ã: keep non-zero diagonal entries, fill the zero ones with the self-loop weight.
     if (options.addSelfLoops) {
       const eye = tf.eye(n);
-      const diagonal = tf.sum(tf.mul(adjacency, eye), 1);
-      const loops = tf.where(tf.notEqual(diagonal, 0), diagonal, tf.fill([n], options.selfLoopWeight));
-      filled = tf.add(tf.mul(adjacency, tf.sub(1, eye)), tf.mul(eye, loops)) as tf.Tensor2D;
+      const diagonal = tf.sum(tf.mul(adjacency, eye), -1);
+      const loops = tf.where(tf.notEqual(diagonal, 0), diagonal, tf.fill(diagonal.shape, options.selfLoopWeight));
+      const loopRow = lead.length === 0 ? loops : tf.reshape(loops, [...lead, 1, n]);
+      filled = tf.add(tf.mul(adjacency, tf.sub(1, eye)), tf.mul(eye, loopRow));
     }
     if (!options.normalize) {
       return filled;
     }
 
     // d^−½ with 0^−½ := 0; the safe denominator keeps Infinity out of the unused branch.
-    const degree = tf.sum(filled, 1);
+    const degree = tf.sum(filled, -1);
     const positive = tf.greater(degree, 0);
     const safeDegree = tf.where(positive, degree, tf.onesLike(degree));
     const inverseRoot = tf.where(positive, tf.rsqrt(safeDegree), tf.zerosLike(degree));
 
-    // D̂^−½ Ã D̂^−½ by broadcasting a column and a row vector: [N, 1] · [N, N] · [1, N].
-    return tf.mul(tf.mul(tf.reshape(inverseRoot, [n, 1]), filled), tf.reshape(inverseRoot, [1, n])) as tf.Tensor2D;
+    // D̂^−½ Ã D̂^−½ by broadcasting a column and a row vector: [.., N, 1] · [.., N, N] · [.., 1, N].
+    return tf.mul(tf.mul(tf.reshape(inverseRoot, [...lead, n, 1]), filled), tf.reshape(inverseRoot, [...lead, 1, n]));
   });
 }
 
 /**
- * Checks `[X [N, F_in], A [N, N]]` shapes of a dense graph layer and returns F_in.
+ * Checks the shapes of a dense graph layer's inputs and returns F_in: one graph `[X [N, F_in],
+ * A [N, N]]`, or a batch of B graphs of N nodes each `[X [B, N, F_in], A [B, N, N]]`.
  * @internal
  */
 export function checkGraphInputShapes(owner: string, inputShape: tfl.Shape | tfl.Shape[]): number {
@@ -304,23 +311,41 @@ export function checkGraphInputShapes(owner: string, inputShape: tfl.Shape | tfl
     );
   }
   const [xShape, aShape] = shapes as [tfl.Shape, tfl.Shape];
-  const featureCount = xShape[1];
-  if (xShape.length !== 2 || featureCount === null || featureCount === undefined) {
+  const featureCount = xShape[xShape.length - 1];
+  if ((xShape.length !== 2 && xShape.length !== 3) || featureCount === null || featureCount === undefined) {
     throw new ShapeMismatchError(
-      `${owner}: \`X\` must have shape [N, F_in] with a known F_in; received ${JSON.stringify(xShape)}. ` +
-        'Pass one graph at a time; batches of graphs are not supported.',
+      `${owner}: \`X\` must have shape [N, F_in], or [B, N, F_in] for a batch of graphs, with a known F_in; ` +
+        `received ${JSON.stringify(xShape)}.`,
     );
   }
-  const n = xShape[0];
-  const square = aShape.length === 2 && (aShape[0] === null || aShape[1] === null || aShape[0] === aShape[1]);
-  const matchesX = n === null || aShape.every((d) => d === null || d === n);
-  if (!square || !matchesX) {
+  const lead = xShape.slice(0, -2);
+  const n = xShape[xShape.length - 2] as number | null;
+  const sameRank = aShape.length === xShape.length;
+  const sameBatch = sameRank && lead.every((d, i) => d === null || aShape[i] === null || aShape[i] === d);
+  const nodeDims = aShape.slice(-2);
+  const square = nodeDims.length === 2 && (nodeDims[0] === null || nodeDims[1] === null || nodeDims[0] === nodeDims[1]);
+  const matchesX = n === null || nodeDims.every((d) => d === null || d === n);
+  if (!sameBatch || !square || !matchesX) {
+    const expected = lead.length === 0 ? '[N, N]' : '[B, N, N]';
     throw new ShapeMismatchError(
-      `${owner}: \`A\` must have shape [N, N] with N = ${JSON.stringify(n)} rows of X; received ${JSON.stringify(aShape)}. ` +
-        'Build a dense adjacency over the same nodes as X (row i = edges entering node i).',
+      `${owner}: \`A\` must have shape ${expected} with N = ${JSON.stringify(n)} nodes as in X ${JSON.stringify(xShape)}; ` +
+        `received ${JSON.stringify(aShape)}. Build a dense adjacency over the same nodes as X (row i = edges entering node i).`,
     );
   }
   return featureCount;
+}
+
+/**
+ * Multiplies the node features of one graph `[N, F]` or a batch `[B, N, F]` by a weight
+ * `[F, F′]` → `[N, F′]` or `[B, N, F′]`, as one 2-D matMul.
+ * @internal
+ */
+export function nodeProduct(x: tf.Tensor, weight: tf.Tensor2D): tf.Tensor {
+  if (x.rank === 2) {
+    return tf.matMul(x as tf.Tensor2D, weight);
+  }
+  const flat = tf.matMul(tf.reshape(x, [-1, weight.shape[0]]) as tf.Tensor2D, weight);
+  return tf.reshape(flat, [...x.shape.slice(0, -1), weight.shape[1]]);
 }
 
 /**

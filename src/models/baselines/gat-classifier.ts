@@ -20,7 +20,7 @@ const OWNER = 'GATClassifier';
 /**
  * Options of {@link GATClassifier}. Defaults: `hiddenUnits` 8 per head, `heads` 8, `dropout`
  * 0.6, `attentionDropout` 0.6, `learningRate` 0.005, `weightDecay` 5e-4 (every kernel and
- * attention vector), `epochs` 200, `rootWeight` true, `seed` 0, `blockSize` 64.
+ * attention vector), `epochs` 200, `rootWeight` true, `seed` 0, `blockSize` 32.
  */
 export interface GATClassifierOptions extends GraphTrainingOptions {
   /** Number of heads of the first layer; a positive integer. */
@@ -116,8 +116,8 @@ export class GATClassifier extends TransductiveGraphClassifier {
     const variables = (layer: tfl.layers.Layer): tf.Variable[] => layer.trainableWeights.map((w) => w.read() as tf.Variable);
 
     return {
-      first: (x, adjacency, training) => tf.tidy(() => tf.elu(first.apply([x, adjacency], { training }) as tf.Tensor2D)),
-      second: (hidden, adjacency, training) => second.apply([hidden, adjacency], { training }) as tf.Tensor2D,
+      first: (x, adjacency, training) => tf.tidy(() => tf.elu(first.apply([x, adjacency], { training }) as tf.Tensor3D)),
+      second: (hidden, adjacency, training) => second.apply([hidden, adjacency], { training }) as tf.Tensor3D,
       penalisedWeights: () => [...variables(first), ...variables(second)].filter((v) => v.shape.length === 2),
       trainableVariables: () => [...variables(first), ...variables(second)],
       dispose: () => {

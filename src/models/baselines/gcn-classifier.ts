@@ -19,7 +19,7 @@ const OWNER = 'GCNClassifier';
 /**
  * Options of {@link GCNClassifier}. Defaults: `hiddenUnits` 16, `dropout` 0.5, `learningRate`
  * 0.01, `weightDecay` 5e-4 (first layer's kernels only), `epochs` 200, `rootWeight` true,
- * `seed` 0, `blockSize` 64.
+ * `seed` 0, `blockSize` 32.
  */
 export type GCNClassifierOptions = GraphTrainingOptions;
 
@@ -86,8 +86,8 @@ export class GCNClassifier extends TransductiveGraphClassifier {
     const variables = (layer: tfl.layers.Layer): tf.Variable[] => layer.trainableWeights.map((w) => w.read() as tf.Variable);
 
     return {
-      first: (x, adjacency) => tf.tidy(() => tf.relu(first.apply([x, adjacency]) as tf.Tensor2D)),
-      second: (hidden, adjacency) => second.apply([hidden, adjacency]) as tf.Tensor2D,
+      first: (x, adjacency) => tf.tidy(() => tf.relu(first.apply([x, adjacency]) as tf.Tensor3D)),
+      second: (hidden, adjacency) => second.apply([hidden, adjacency]) as tf.Tensor3D,
       penalisedWeights: () => variables(first).filter((v) => v.shape.length === 2),
       trainableVariables: () => [...variables(first), ...variables(second)],
       dispose: () => {

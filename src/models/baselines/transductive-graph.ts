@@ -15,7 +15,7 @@ import type { Classifier, FitContext } from '../classifier';
 import { buildFeatureMatrix, concatFeatureTables, readBinaryLabels } from './feature-matrix';
 
 /** Default of {@link GraphTrainingOptions.blockSize}. */
-export const DEFAULT_BLOCK_SIZE = 64;
+export const DEFAULT_BLOCK_SIZE = 32;
 
 /** Training options shared by the graph baselines. */
 export interface GraphTrainingOptions {
@@ -38,9 +38,10 @@ export interface GraphTrainingOptions {
    * `[N, N]` block. The layers run on whole connected components packed into blocks of at most
    * this size (a larger component gets a block of its own). Message passing never crosses
    * components, so the size changes only the cost and the float rounding, except for GAT's
-   * attention dropout masks, which are drawn per block. Smaller blocks cut the Σ n_b² cost of the
-   * dense products but add a set of layer operations per block.
-   * @defaultValue 64
+   * attention dropout masks, which are drawn per layer call. Blocks whose sizes round up to the
+   * same power of two run as one batched layer call, padded with isolated zero nodes to the
+   * largest of them. Smaller blocks cut the Σ n_b² cost of the dense products.
+   * @defaultValue 32
    */
   blockSize?: number;
 }
@@ -83,10 +84,10 @@ export function resolveGraphTrainingOptions(
  * the dropout between them.
  */
 export interface GraphNetwork {
-  /** Hidden features `[n, H]`: the first graph layer and its activation. */
-  first(x: tf.Tensor2D, adjacency: tf.Tensor2D, training: boolean): tf.Tensor2D;
-  /** Logits `[n, 2]`: the second graph layer. */
-  second(hidden: tf.Tensor2D, adjacency: tf.Tensor2D, training: boolean): tf.Tensor2D;
+  /** Hidden features `[B, n, H]` of B graphs: the first graph layer and its activation. */
+  first(x: tf.Tensor3D, adjacency: tf.Tensor3D, training: boolean): tf.Tensor3D;
+  /** Logits `[B, n, 2]`: the second graph layer. */
+  second(hidden: tf.Tensor3D, adjacency: tf.Tensor3D, training: boolean): tf.Tensor3D;
   /** Kernels penalised by the weight decay. */
   penalisedWeights(): tf.Variable[];
   /** Every trainable variable. */
@@ -95,18 +96,19 @@ export interface GraphNetwork {
 }
 
 /**
- * The fitted node set in block order: the rows of the table regrouped so that each block of
- * whole connected components is a contiguous run.
+ * The fitted node set laid out in slots: blocks of whole connected components are grouped into
+ * batches of blocks padded to one size, and each batch is a contiguous run of slots. Padding
+ * slots hold zero features and no edges, and the loss gives them weight 0.
  */
 interface BlockedGraph {
-  /** Row of the table at each block-order position, `[N]`. */
-  order: Int32Array;
-  /** Same as `order`, as an int32 tensor; `undefined` when `order` is the identity. */
-  orderTensor: tf.Tensor1D | undefined;
-  /** Node features in block order, `[N, F]`. */
+  /** Row of the table at each slot, or −1 for a padding slot, `[S]`. */
+  slotRows: Int32Array;
+  /** Gather index of the slots into the rows of a `[N + 1, W]` tensor (row N for padding). */
+  slotIndex: tf.Tensor1D;
+  /** Node features by slot, `[S, F]`. */
   x: tf.Tensor2D;
-  /** Start position, size and dense adjacency `[n, n]` of each block. */
-  blocks: { start: number; size: number; adjacency: tf.Tensor2D }[];
+  /** Each batch: first slot, B blocks of n nodes, and the adjacencies `[B, n, n]`. */
+  batches: { start: number; count: number; size: number; adjacency: tf.Tensor3D }[];
 }
 
 /**
@@ -151,15 +153,14 @@ export abstract class TransductiveGraphClassifier implements Classifier {
     const labels = readBinaryLabels(this.owner, train);
     const table = context.unlabeled === undefined ? train : concatFeatureTables([train, context.unlabeled]);
     const matrix = buildFeatureMatrix(table);
-    const n = table.numRows;
     const numLabelled = train.numRows;
 
     const network = this.buildNetwork(matrix.numColumns);
     const graph = this.blockGraph(table.rowIndex, matrix.values, matrix.numColumns);
     const { targets, weights } = tf.tidy(() => {
       // Rows past the training rows are unlabelled: class 0 with weight 0 keeps them out of the loss.
-      const classes = Int32Array.from(graph.order, (row) => (row < numLabelled ? (labels[row] as number) : 0));
-      const mask = Float32Array.from(graph.order, (row) => (row < numLabelled ? 1 : 0));
+      const classes = Int32Array.from(graph.slotRows, (row) => (row >= 0 && row < numLabelled ? (labels[row] as number) : 0));
+      const mask = Float32Array.from(graph.slotRows, (row) => (row >= 0 && row < numLabelled ? 1 : 0));
       return { targets: tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), 2), 'float32'), weights: tf.tensor1d(mask) };
     });
     const optimizer = tf.train.adam(this.options.learningRate);
@@ -197,80 +198,92 @@ export abstract class TransductiveGraphClassifier implements Classifier {
 
       const positive = tf.tidy(() => {
         const logits = this.forward(network, graph, false, 0);
-        return tf.reshape(tf.slice(tf.softmax(logits), [0, 1], [n, 1]), [n]);
+        return tf.reshape(tf.slice(tf.softmax(logits), [0, 1], [-1, 1]), [-1]);
       });
       const values = await positive.data();
       positive.dispose();
       this.probabilities = new Map();
-      for (let p = 0; p < n; p++) {
-        this.probabilities.set(table.rowIndex[graph.order[p] as number] as number, values[p] as number);
-      }
+      graph.slotRows.forEach((row, slot) => {
+        if (row >= 0) {
+          this.probabilities?.set(table.rowIndex[row] as number, values[slot] as number);
+        }
+      });
     } finally {
-      tf.dispose([graph.x, ...graph.blocks.map((b) => b.adjacency), targets, weights]);
-      if (graph.orderTensor !== undefined) {
-        graph.orderTensor.dispose();
-      }
+      tf.dispose([graph.x, graph.slotIndex, ...graph.batches.map((batch) => batch.adjacency), targets, weights]);
       optimizer.dispose();
       network.dispose();
     }
   }
 
   /**
-   * Groups the fitted rows into blocks of whole connected components and uploads the features
-   * in block order and each block's adjacency. A single block keeps the row order.
+   * Groups the fitted rows into blocks of whole connected components, batches blocks of similar
+   * size, and uploads the features by slot and each batch's adjacencies.
    */
   private blockGraph(nodes: Int32Array, features: Float32Array, numColumns: number): BlockedGraph {
-    const positions = packComponents(connectedComponents(this.graph, nodes), this.options.blockSize);
-    const order = new Int32Array(nodes.length);
-    const blocks: BlockedGraph['blocks'] = [];
-    let start = 0;
-    for (const members of positions) {
-      order.set(members, start);
-      const adjacency = this.sampler.induced(Int32Array.from(members, (row) => nodes[row] as number)).adjacency;
-      blocks.push({ start, size: members.length, adjacency: tf.tensor2d(adjacency, [members.length, members.length]) });
-      start += members.length;
+    const blocks = packComponents(connectedComponents(this.graph, nodes), this.options.blockSize);
+    const slotRows: number[] = [];
+    const batches: BlockedGraph['batches'] = [];
+    for (const group of batchBlocks(blocks)) {
+      const size = Math.max(...group.map((members) => members.length));
+      const adjacency = new Float32Array(group.length * size * size);
+      group.forEach((members, k) => {
+        const induced = this.sampler.induced(Int32Array.from(members, (row) => nodes[row] as number)).adjacency;
+        for (let i = 0; i < members.length; i++) {
+          adjacency.set(induced.subarray(i * members.length, (i + 1) * members.length), (k * size + i) * size);
+        }
+      });
+      batches.push({ start: slotRows.length, count: group.length, size, adjacency: tf.tensor3d(adjacency, [group.length, size, size]) });
+      for (const members of group) {
+        slotRows.push(...members, ...new Array<number>(size - members.length).fill(-1));
+      }
     }
 
-    const identity = order.every((row, p) => row === p);
-    const reordered = new Float32Array(features.length);
-    order.forEach((row, p) => reordered.set(features.subarray(row * numColumns, (row + 1) * numColumns), p * numColumns));
+    const slotFeatures = new Float32Array(slotRows.length * numColumns);
+    slotRows.forEach((row, slot) => {
+      if (row >= 0) {
+        slotFeatures.set(features.subarray(row * numColumns, (row + 1) * numColumns), slot * numColumns);
+      }
+    });
     return {
-      order,
-      orderTensor: identity ? undefined : tf.tensor1d(order, 'int32'),
-      x: tf.tensor2d(reordered, [nodes.length, numColumns]),
-      blocks,
+      slotRows: Int32Array.from(slotRows),
+      slotIndex: tf.tensor1d(Int32Array.from(slotRows, (row) => (row >= 0 ? row : nodes.length)), 'int32'),
+      x: tf.tensor2d(slotFeatures, [slotRows.length, numColumns]),
+      batches,
     };
   }
 
-  /** Logits `[N, 2]` of every node, in block order. `dropoutSeed` is distinct per epoch. */
+  /** Logits `[S, 2]` of every slot. `dropoutSeed` is distinct per epoch. */
   private forward(network: GraphNetwork, graph: BlockedGraph, training: boolean, dropoutSeed: number): tf.Tensor2D {
     return tf.tidy(() => {
-      // Drop(X) in block order: [N, F].
-      const featureMultiplier = this.dropoutMultiplier(graph.x.shape, graph, training, dropoutSeed);
+      const numRows = graph.slotRows.reduce((count, row) => (row >= 0 ? count + 1 : count), 0);
+
+      // Drop(X) by slot: [S, F].
+      const featureMultiplier = this.dropoutMultiplier([numRows, graph.x.shape[1]], graph, training, dropoutSeed);
       const x: tf.Tensor2D = featureMultiplier === undefined ? graph.x : tf.mul(graph.x, featureMultiplier);
+      const inBatch = (t: tf.Tensor2D, batch: BlockedGraph['batches'][number]): tf.Tensor3D =>
+        tf.reshape(tf.slice(t, [batch.start, 0], [batch.count * batch.size, -1]), [batch.count, batch.size, -1]) as tf.Tensor3D;
 
-      // First layer per block: [n_b, F] → [n_b, H].
-      const hidden = graph.blocks.map((b) => network.first(tf.slice(x, [b.start, 0], [b.size, -1]), b.adjacency, training));
+      // First layer per batch of blocks: [B, n, F] → [B, n, H].
+      const hidden = graph.batches.map((batch) => network.first(inBatch(x, batch), batch.adjacency, training));
 
-      // Drop(H) with one [N, H] mask sliced per block, then the second layer: [n_b, H] → [n_b, 2].
-      const width = (hidden[0] as tf.Tensor2D).shape[1];
-      const hiddenMultiplier = this.dropoutMultiplier([graph.x.shape[0], width], graph, training, dropoutSeed + 1);
-      const logits = graph.blocks.map((b, k) => {
-        const h = hidden[k] as tf.Tensor2D;
-        const dropped: tf.Tensor2D =
-          hiddenMultiplier === undefined ? h : tf.mul(h, tf.slice(hiddenMultiplier, [b.start, 0], [b.size, -1]));
-        return network.second(dropped, b.adjacency, training);
+      // Drop(H) with one [S, H] mask, then the second layer: [B, n, H] → [B, n, 2] → [B·n, 2].
+      const width = (hidden[0] as tf.Tensor).shape[2] as number;
+      const hiddenMultiplier = this.dropoutMultiplier([numRows, width], graph, training, dropoutSeed + 1);
+      const logits = graph.batches.map((batch, k) => {
+        const h = hidden[k] as tf.Tensor3D;
+        const dropped = hiddenMultiplier === undefined ? h : (tf.mul(h, inBatch(hiddenMultiplier, batch)) as tf.Tensor3D);
+        return tf.reshape(network.second(dropped, batch.adjacency, training), [-1, 2]);
       });
 
-      // Logits of every node in block order: [N, 2].
-      return logits.length === 1 ? (logits[0] as tf.Tensor2D) : tf.concat(logits, 0);
+      // Logits of every slot: [S, 2].
+      return (logits.length === 1 ? logits[0] : tf.concat(logits, 0)) as tf.Tensor2D;
     });
   }
 
   /**
-   * The dropout factor (0 or 1/(1 − rate)) of a `[N, W]` tensor in block order, drawn as
-   * `tf.dropout` draws it for the same shape and seed in row order, then reordered. The
-   * reordering gathers a constant, so no gather gradient is needed (wasm has none).
+   * The dropout factor (0 or 1/(1 − rate)) of a `[N, W]` tensor by slot, drawn as `tf.dropout`
+   * draws it for the same shape and seed in row order, then gathered into slots (padding slots
+   * get 1). The gather reads a constant, so no gather gradient is needed (wasm has none).
    * `undefined` when dropout is off.
    */
   private dropoutMultiplier(
@@ -285,7 +298,8 @@ export abstract class TransductiveGraphClassifier implements Classifier {
     }
     return tf.tidy(() => {
       const rowOrder = tf.dropout(tf.ones(shape), rate, undefined, seed) as tf.Tensor2D;
-      return graph.orderTensor === undefined ? rowOrder : tf.gather(rowOrder, graph.orderTensor);
+      const withPadding = tf.concat([rowOrder, tf.ones([1, shape[1]])], 0);
+      return tf.gather(withPadding, graph.slotIndex) as tf.Tensor2D;
     });
   }
 
@@ -309,4 +323,21 @@ export abstract class TransductiveGraphClassifier implements Classifier {
   dispose(): void {
     this.probabilities = undefined;
   }
+}
+
+/**
+ * Groups blocks into batches that run as one batched layer call: blocks whose size rounds up to
+ * the same power of two share a batch and are padded to its largest block. Padding therefore
+ * at most doubles a block's side, while the number of layer calls per epoch drops from the
+ * number of blocks to the number of distinct size classes.
+ */
+export function batchBlocks(blocks: readonly Int32Array[]): Int32Array[][] {
+  const classes = new Map<number, Int32Array[]>();
+  for (const members of blocks) {
+    const sizeClass = 2 ** Math.ceil(Math.log2(Math.max(members.length, 1)));
+    const group = classes.get(sizeClass) ?? [];
+    group.push(members);
+    classes.set(sizeClass, group);
+  }
+  return [...classes.entries()].sort((a, b) => b[0] - a[0]).map(([, group]) => group);
 }

@@ -8,6 +8,7 @@ import { describeBackends, useBackend } from '../../helpers/backends';
 import { expectClose, expectFinite } from '../../helpers/expect-close';
 import { runLayerContract } from '../../helpers/layer-contract';
 import { seededNormal, seededUniform } from '../../helpers/random-tensors';
+import { describeBatchedGraphs } from './batched-graphs';
 
 type Edge = [number, number];
 
@@ -148,7 +149,7 @@ describe('GATConv construction', () => {
   it.each([
     ['one input', [null, 3], /expected two inputs \[X, A\]/],
     ['A not square', [[5, 3], [5, 4]], /`A` must have shape \[N, N\] with N = 5.*received \[5,4\]/],
-    ['unknown F_in', [[null, null], [null, null]], /`X` must have shape \[N, F_in\] with a known F_in/],
+    ['unknown F_in', [[null, null], [null, null]], /`X` must have shape \[N, F_in\], or \[B, N, F_in\] for a batch of graphs, with a known F_in/],
   ])('build rejects %s', (_title, shape, pattern) => {
     expect(() => new GATConv({ units: 2 }).build(shape as tfl.Shape)).toThrow(ShapeMismatchError);
     expect(() => new GATConv({ units: 2 }).build(shape as tfl.Shape)).toThrow(pattern);
@@ -233,8 +234,8 @@ describeBackends('GATConv values', () => {
     const mask = attentionMask(a, true);
     const alpha = computeAttention({ projected, attentionSource: source, attentionTarget: target, mask, negativeSlope: 0.2 });
     expectClose(tf.sum(alpha, 2), tf.ones([2, 6]));
-    const values = alpha.arraySync();
-    const maskValues = mask.arraySync();
+    const values = alpha.arraySync() as number[][][];
+    const maskValues = mask.arraySync() as number[][];
     for (const head of values) {
       head.forEach((row, i) =>
         row.forEach((value, j) => {
@@ -366,4 +367,18 @@ describeBackends('GATConv values', () => {
     expect(y.shape).toEqual([3, 8]);
     tf.dispose([x, a, y]);
   });
+});
+
+describeBackends('GATConv on a batch of graphs', () => {
+  describeBatchedGraphs(
+    () => seededLayer({ units: 2, heads: 3, rootWeight: true }, 4),
+    (n, seed) => ({ x: seededNormal([n, 4], seed).arraySync() as number[][], a: seededAdjacency(n, seed + 50) }),
+  );
+});
+
+describeBackends('GATConv mean heads on a batch', () => {
+  describeBatchedGraphs(
+    () => seededLayer({ units: 2, heads: 2, concat: false }, 4),
+    (n, seed) => ({ x: seededNormal([n, 4], seed).arraySync() as number[][], a: seededAdjacency(n, seed + 60) }),
+  );
 });

@@ -8,6 +8,7 @@ import { describeBackends, useBackend } from '../../helpers/backends';
 import { expectClose, expectFinite } from '../../helpers/expect-close';
 import { runLayerContract } from '../../helpers/layer-contract';
 import { seededNormal, seededUniform } from '../../helpers/random-tensors';
+import { describeBatchedGraphs } from './batched-graphs';
 
 type Edge = [number, number];
 
@@ -127,7 +128,9 @@ describe('GCNConv construction', () => {
 
   it.each([
     ['one input', [null, 3], /expected two inputs \[X, A\]/],
-    ['X rank 3', [[null, 3, 2], [null, null]], /`X` must have shape \[N, F_in\]/],
+    ['X rank 4', [[1, null, 3, 2], [1, null, 3, 3]], /`X` must have shape \[N, F_in\], or \[B, N, F_in\]/],
+    ['X rank 3, A rank 2', [[2, 3, 2], [3, 3]], /`A` must have shape \[B, N, N\] with N = 3/],
+    ['batch sizes differ', [[2, 3, 2], [4, 3, 3]], /`A` must have shape \[B, N, N\].*received \[4,3,3\]/],
     ['A not square', [[5, 3], [5, 4]], /`A` must have shape \[N, N\] with N = 5.*received \[5,4\]/],
     ['A rank 1', [[null, 3], [null]], /`A` must have shape \[N, N\]/],
   ])('build rejects %s', (_title, shape, pattern) => {
@@ -326,4 +329,11 @@ describeBackends('GCNConv values', () => {
     expect(y.shape).toEqual([3, 4]);
     tf.dispose([x, a, y]);
   });
+});
+
+describeBackends('GCNConv on a batch of graphs', () => {
+  describeBatchedGraphs(
+    () => seededLayer({ units: 3, rootWeight: true }, 4),
+    (n, seed) => ({ x: seededNormal([n, 4], seed).arraySync() as number[][], a: seededAdjacency(n, seed + 50).arraySync() as number[][] }),
+  );
 });

@@ -22,7 +22,7 @@ describe('GATClassifier construction', () => {
       epochs: 200,
       rootWeight: true,
       seed: 0,
-      blockSize: 64,
+      blockSize: 32,
     });
     expect([model.heads, model.attentionDropout]).toEqual([8, 0.6]);
   });

@@ -21,7 +21,7 @@ describe('GCNClassifier construction', () => {
       epochs: 200,
       rootWeight: true,
       seed: 0,
-      blockSize: 64,
+      blockSize: 32,
     });
   });
 
