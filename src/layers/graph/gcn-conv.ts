@@ -267,6 +267,9 @@ export interface NormalizeAdjacencyOptions {
  * `gcn_norm` in dense form, written with tensor ops only. Shapes: `[N, N]` → `[N, N]`, or
  * `[B, N, N]` → `[B, N, N]` for a batch of graphs.
  */
+export function normalizeAdjacency(adjacency: tf.Tensor2D, options: NormalizeAdjacencyOptions): tf.Tensor2D;
+export function normalizeAdjacency(adjacency: tf.Tensor3D, options: NormalizeAdjacencyOptions): tf.Tensor3D;
+export function normalizeAdjacency(adjacency: tf.Tensor, options: NormalizeAdjacencyOptions): tf.Tensor;
 export function normalizeAdjacency(adjacency: tf.Tensor, options: NormalizeAdjacencyOptions): tf.Tensor {
   return tf.tidy(() => {
     const n = adjacency.shape[adjacency.rank - 1] as number;

@@ -107,6 +107,8 @@ interface BlockedGraph {
   slotIndex: tf.Tensor1D;
   /** Node features by slot, `[S, F]`. */
   x: tf.Tensor2D;
+  /** Number of fitted rows N (slots that are not padding). */
+  numRows: number;
   /** Each batch: first slot, B blocks of n nodes, and the adjacencies `[B, n, n]`. */
   batches: { start: number; count: number; size: number; adjacency: tf.Tensor3D }[];
 }
@@ -224,7 +226,7 @@ export abstract class TransductiveGraphClassifier implements Classifier {
     const slotRows: number[] = [];
     const batches: BlockedGraph['batches'] = [];
     for (const group of batchBlocks(blocks)) {
-      const size = Math.max(...group.map((members) => members.length));
+      const size = group.reduce((largest, members) => Math.max(largest, members.length), 0);
       const adjacency = new Float32Array(group.length * size * size);
       group.forEach((members, k) => {
         const induced = this.sampler.induced(Int32Array.from(members, (row) => nodes[row] as number)).adjacency;
@@ -233,8 +235,11 @@ export abstract class TransductiveGraphClassifier implements Classifier {
         }
       });
       batches.push({ start: slotRows.length, count: group.length, size, adjacency: tf.tensor3d(adjacency, [group.length, size, size]) });
+      // Element-wise pushes: spreading a block of a large graph would overflow the call stack.
       for (const members of group) {
-        slotRows.push(...members, ...new Array<number>(size - members.length).fill(-1));
+        for (let i = 0; i < size; i++) {
+          slotRows.push(i < members.length ? (members[i] as number) : -1);
+        }
       }
     }
 
@@ -248,6 +253,7 @@ export abstract class TransductiveGraphClassifier implements Classifier {
       slotRows: Int32Array.from(slotRows),
       slotIndex: tf.tensor1d(Int32Array.from(slotRows, (row) => (row >= 0 ? row : nodes.length)), 'int32'),
       x: tf.tensor2d(slotFeatures, [slotRows.length, numColumns]),
+      numRows: nodes.length,
       batches,
     };
   }
@@ -255,7 +261,7 @@ export abstract class TransductiveGraphClassifier implements Classifier {
   /** Logits `[S, 2]` of every slot. `dropoutSeed` is distinct per epoch. */
   private forward(network: GraphNetwork, graph: BlockedGraph, training: boolean, dropoutSeed: number): tf.Tensor2D {
     return tf.tidy(() => {
-      const numRows = graph.slotRows.reduce((count, row) => (row >= 0 ? count + 1 : count), 0);
+      const numRows = graph.numRows;
 
       // Drop(X) by slot: [S, F].
       const featureMultiplier = this.dropoutMultiplier([numRows, graph.x.shape[1]], graph, training, dropoutSeed);
