@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { InvalidArgumentError, ShapeMismatchError } from '../../src/errors';
 import { batchNormTrain } from '../../src/ops/batch-norm-train';
 import { describeBackends } from '../helpers/backends';
 import { expectClose } from '../helpers/expect-close';
@@ -69,6 +70,31 @@ describeBackends('batchNormTrain', () => {
     )([x, gamma, beta]);
     tf.dispose(grads);
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, gamma, beta]);
+  });
+
+  it.each([
+    ['x rank 1', [6], [6], [6], /`x` must have shape \[M, C\] with M >= 1; received \[6\]/],
+    ['x rank 3', [2, 3, 4], [4], [4], /`x` must have shape \[M, C\]/],
+    ['x without rows', [0, 3], [3], [3], /`x` must have shape \[M, C\] with M >= 1; received \[0,3\]/],
+    ['gamma too short', [5, 4], [3], [4], /`gamma` must have shape \[4\] to match the columns of x; received \[3\]/],
+    ['beta rank 2', [5, 4], [4], [1, 4], /`beta` must have shape \[4\]/],
+  ] as [string, number[], number[], number[], RegExp][])('rejects %s', (_title, xShape, gammaShape, betaShape, pattern) => {
+    const x: tf.Tensor = tf.zeros(xShape);
+    const gamma: tf.Tensor = tf.ones(gammaShape);
+    const beta: tf.Tensor = tf.zeros(betaShape);
+    const call = () => batchNormTrain(x as tf.Tensor2D, gamma as tf.Tensor1D, beta as tf.Tensor1D, EPSILON);
+    expect(call).toThrow(ShapeMismatchError);
+    expect(call).toThrow(pattern);
+    tf.dispose([x, gamma, beta]);
+  });
+
+  it.each([[-1], [Number.NaN], [Infinity]])('rejects epsilon %s', (epsilon) => {
+    const x = tf.ones([3, 2]) as tf.Tensor2D;
+    const gamma = tf.ones([2]) as tf.Tensor1D;
+    const beta = tf.zeros([2]) as tf.Tensor1D;
+    expect(() => batchNormTrain(x, gamma, beta, epsilon)).toThrow(InvalidArgumentError);
+    expect(() => batchNormTrain(x, gamma, beta, epsilon)).toThrow(/`epsilon` must be a finite number >= 0/);
     tf.dispose([x, gamma, beta]);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { ShapeMismatchError } from '../../src/errors';
 import { transpose2d } from '../../src/ops/transpose-2d';
 import { describeBackends } from '../helpers/backends';
 import { expectClose } from '../helpers/expect-close';
@@ -29,6 +30,14 @@ describeBackends('transpose2d', () => {
     const before = tf.memory().numTensors;
     transpose2d(x).dispose();
     expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it.each([[[5]], [[2, 3, 4]]])('rejects shape %j', (shape) => {
+    const x: tf.Tensor = tf.zeros(shape);
+    const call = () => transpose2d(x as tf.Tensor2D);
+    expect(call).toThrow(ShapeMismatchError);
+    expect(call).toThrow(/`x` must be 2-D; received shape/);
     x.dispose();
   });
 });

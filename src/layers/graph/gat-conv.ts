@@ -233,6 +233,10 @@ export class GATConv extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const [x, adjacency] = splitGraphInputs(OWNER, inputs);
+    if (x.shape.slice(0, -1).includes(0)) {
+      // No node at all (B = 0 or N = 0). On wasm an empty GATConv batch failed with a divide-by-zero error.
+      return tf.zeros([...x.shape.slice(0, -1), this.outputUnits]);
+    }
     const training = kwargs['training'] === true;
     const dropoutSeed = this.nextDropoutSeed(training);
 

@@ -208,6 +208,10 @@ export class GCNConv extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     const [x, adjacency] = splitGraphInputs(OWNER, inputs);
+    if (x.shape.slice(0, -1).includes(0)) {
+      // No node at all (B = 0 or N = 0). On wasm an empty GATConv batch failed with a divide-by-zero error.
+      return tf.zeros([...x.shape.slice(0, -1), this.units]);
+    }
     return tf.tidy(() => {
       // Â: [.., N, N], a constant of the graph (a leading B for a batch of graphs).
       const propagation = normalizeAdjacency(adjacency, {
@@ -265,12 +269,21 @@ export interface NormalizeAdjacencyOptions {
  * Computes GCN's propagation matrix Â = D̂^−½ Ã D̂^−½ from a dense adjacency whose row i holds
  * the edges entering node i, with the guard 0^−½ := 0 for nodes of zero degree. This is PyG's
  * `gcn_norm` in dense form, written with tensor ops only. Shapes: `[N, N]` → `[N, N]`, or
- * `[B, N, N]` → `[B, N, N]` for a batch of graphs.
+ * `[B, N, N]` → `[B, N, N]` for a batch of graphs. NaN or infinite entries make the result
+ * NaN: the function does not read the values back to check them.
+ *
+ * @throws ShapeMismatchError if `adjacency` is not `[N, N]` or `[B, N, N]`.
  */
 export function normalizeAdjacency(adjacency: tf.Tensor2D, options: NormalizeAdjacencyOptions): tf.Tensor2D;
 export function normalizeAdjacency(adjacency: tf.Tensor3D, options: NormalizeAdjacencyOptions): tf.Tensor3D;
 export function normalizeAdjacency(adjacency: tf.Tensor, options: NormalizeAdjacencyOptions): tf.Tensor;
 export function normalizeAdjacency(adjacency: tf.Tensor, options: NormalizeAdjacencyOptions): tf.Tensor {
+  const [rows, columns] = adjacency.shape.slice(-2);
+  if ((adjacency.rank !== 2 && adjacency.rank !== 3) || rows !== columns) {
+    throw new ShapeMismatchError(
+      `normalizeAdjacency: \`adjacency\` must have shape [N, N] or [B, N, N]; received ${JSON.stringify(adjacency.shape)}.`,
+    );
+  }
   return tf.tidy(() => {
     const n = adjacency.shape[adjacency.rank - 1] as number;
     // Leading (batch) dimensions: [] for one graph, [B] for a batch.

@@ -48,7 +48,8 @@ export interface GATClassifierOptions extends GraphTrainingOptions {
  * The layers run per block of whole connected components (`blockSize`), so the dense attention
  * costs heads·Σ n_b² values per intermediate tensor for blocks of n_b nodes, in place of
  * heads·N² (32 MB for N = 1000). The result equals the one-block result up to float rounding,
- * except that the attention dropout masks are drawn per block, so they change with `blockSize`.
+ * except that the attention dropout masks are drawn once per batched layer call (blocks of
+ * similar size run together), so they change with `blockSize`.
  *
  * **Differs from the paper:** `rootWeight` defaults to true (PyG's `residual`), so each layer
  * adds W_root·x_i to the attended neighbourhood. In the relation graph each user sits in a

@@ -74,6 +74,13 @@ export function describeBatchedGraphs(makeLayer: () => tfl.layers.Layer, makeGra
     tf.dispose([x, a, rowWeights, probe, batched.value, perGraph.value, ...Object.values(batched.grads), ...Object.values(perGraph.grads)]);
   });
 
+  it('empty batch gives empty output', () => {
+    const layer = makeLayer();
+    const features = (graphs[0]?.x[0] as number[]).length;
+    const shape = tf.tidy(() => (layer.apply([tf.zeros([0, 4, features]), tf.zeros([0, 4, 4])]) as tf.Tensor).shape);
+    expect(shape.slice(0, 2)).toEqual([0, 4]);
+  });
+
   it('batch leaks no tensors', () => {
     const layer = makeLayer();
     const x = seededNormal([2, 5, (graphs[0]?.x[0] as number[]).length], 905);

@@ -138,6 +138,14 @@ describe('GCNConv construction', () => {
     expect(() => new GCNConv({ units: 2 }).build(shape as tfl.Shape)).toThrow(pattern);
   });
 
+  it.each([[[3]], [[1, 2, 3, 3]], [[3, 4]]])('normalizeAdjacency rejects %j', (shape) => {
+    const a = tf.zeros(shape);
+    const options = { addSelfLoops: true, selfLoopWeight: 1, normalize: true };
+    expect(() => normalizeAdjacency(a, options)).toThrow(ShapeMismatchError);
+    expect(() => normalizeAdjacency(a, options)).toThrow(/`adjacency` must have shape \[N, N\] or \[B, N, N\]/);
+    a.dispose();
+  });
+
   it('call rejects int32 adjacency', () => {
     const layer = new GCNConv({ units: 2 });
     const x = tf.zeros([2, 3]);
