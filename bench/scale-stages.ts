@@ -26,9 +26,9 @@ import { currentRssMiB, median, peakRssMiB } from './stats';
 import { TRAIN_BATCH } from './throughput';
 
 /**
- * Untimed training batches before the timed ones. In a measured run of the `default` preset on
- * wasm, the 2nd to 4th steps of a fresh process took 183, 156 and 140 ms against 114-118 ms from
- * the 12th on, so a single warm-up step overstated the per-batch time.
+ * Untimed training batches before the timed ones. In one measured run of the `default` preset
+ * on wasm, the 2nd to 4th steps of a fresh process took 183, 156 and 140 ms. From the 12th step
+ * on they took 114-118 ms, so a single warm-up step overstated the per-batch time.
  */
 const WARMUP_BATCHES = 10;
 
