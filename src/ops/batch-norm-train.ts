@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '../errors';
 import { requireNumberInRange } from '../validate';
 
+const OWNER = 'batchNormTrain';
+
 /** Batch statistics of one {@link batchNormTrain} call, each `[C]`. */
 export interface BatchStatistics {
   /** Mean over the M rows. */
@@ -79,8 +81,6 @@ export function batchNormTrain(
   return op(x, gamma, beta) as tf.Tensor2D;
 }
 
-const OWNER = 'batchNormTrain';
-
 /** Throws unless `x` is `[M, C]` with M >= 1 and `gamma` and `beta` are `[C]`. */
 function checkShapes(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): void {
   if (x.rank !== 2 || (x.shape[0] as number) < 1) {
@@ -117,6 +117,7 @@ const MAX_REGROUPED_ROW = 2048;
 class RowLayout {
   /** Rows per regrouped row, b; 1 for the plain layout. */
   private readonly block: number;
+  /** Whether the wasm backend was active when the layout was made. */
   private readonly onWasm = tf.getBackend() === 'wasm';
 
   constructor(

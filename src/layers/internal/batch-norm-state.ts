@@ -65,11 +65,11 @@ export class BatchNormState {
     // advance inside it, so their update is not recorded either.
     const channels = x.shape[x.rank - 1] as number;
     const count = x.size / channels;
-    const m = BATCH_NORM_MOMENTUM;
+    const momentum = BATCH_NORM_MOMENTUM;
     const y = batchNormTrain(tf.reshape(x, [count, channels]) as tf.Tensor2D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BATCH_NORM_EPSILON, ({ mean, variance }) => {
       const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
-      this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), m), tf.mul(mean, 1 - m)));
-      this.movingVariance.write(tf.add(tf.mul(this.movingVariance.read(), m), tf.mul(unbiased, 1 - m)));
+      this.movingMean.write(tf.add(tf.mul(this.movingMean.read(), momentum), tf.mul(mean, 1 - momentum)));
+      this.movingVariance.write(tf.add(tf.mul(this.movingVariance.read(), momentum), tf.mul(unbiased, 1 - momentum)));
     });
     return x.rank === 2 ? y : tf.reshape(y, x.shape);
   }

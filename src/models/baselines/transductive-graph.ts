@@ -261,10 +261,8 @@ export abstract class TransductiveGraphClassifier implements Classifier {
   /** Logits `[S, 2]` of every slot. `dropoutSeed` is distinct per epoch. */
   private forward(network: GraphNetwork, graph: BlockedGraph, training: boolean, dropoutSeed: number): tf.Tensor2D {
     return tf.tidy(() => {
-      const numRows = graph.numRows;
-
       // Drop(X) by slot: [S, F].
-      const featureMultiplier = this.dropoutMultiplier([numRows, graph.x.shape[1]], graph, training, dropoutSeed);
+      const featureMultiplier = this.dropoutMultiplier([graph.numRows, graph.x.shape[1]], graph, training, dropoutSeed);
       const x: tf.Tensor2D = featureMultiplier === undefined ? graph.x : tf.mul(graph.x, featureMultiplier);
       const inBatch = (t: tf.Tensor2D, batch: BlockedGraph['batches'][number]): tf.Tensor3D =>
         tf.reshape(tf.slice(t, [batch.start, 0], [batch.count * batch.size, -1]), [batch.count, batch.size, -1]) as tf.Tensor3D;
@@ -274,7 +272,7 @@ export abstract class TransductiveGraphClassifier implements Classifier {
 
       // Drop(H) with one [S, H] mask, then the second layer: [B, n, H] → [B, n, 2] → [B·n, 2].
       const width = (hidden[0] as tf.Tensor).shape[2] as number;
-      const hiddenMultiplier = this.dropoutMultiplier([numRows, width], graph, training, dropoutSeed + 1);
+      const hiddenMultiplier = this.dropoutMultiplier([graph.numRows, width], graph, training, dropoutSeed + 1);
       const logits = graph.batches.map((batch, k) => {
         const h = hidden[k] as tf.Tensor3D;
         const dropped = hiddenMultiplier === undefined ? h : (tf.mul(h, inBatch(hiddenMultiplier, batch)) as tf.Tensor3D);
@@ -287,9 +285,8 @@ export abstract class TransductiveGraphClassifier implements Classifier {
   }
 
   /**
-   * The dropout factor (0 or 1/(1 − rate)) of a `[N, W]` tensor by slot, drawn as `tf.dropout`
-   * draws it for the same shape and seed in row order, then gathered into slots (padding slots
-   * get 1). The gather reads a constant, so no gather gradient is needed (wasm has none).
+   * Draws the dropout factor (0 or 1/(1 − rate)) of a `[N, W]` tensor as `tf.dropout` draws it
+   * for the same shape and seed in row order, and gathers it into slots (padding slots get 1). The gather reads a constant, so no gather gradient is needed (wasm has none).
    * `undefined` when dropout is off.
    */
   private dropoutMultiplier(
