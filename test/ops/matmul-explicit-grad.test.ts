@@ -18,9 +18,24 @@ describeBackends('matMulExplicitGrad', () => {
     tf.dispose([a, b, dy, ...fast, ...plain]);
   });
 
+  it.each([
+    ['K > P, (dyᵀ·a)ᵀ', 5, 2],
+    ['K < P, aᵀ·dy', 2, 5],
+  ])('gives the matMul gradients in both weight-gradient forms (%s)', (_form, inner, outer) => {
+    const a = seededUniform([6, inner], 31) as tf.Tensor2D;
+    const b = seededUniform([inner, outer], 32) as tf.Tensor2D;
+    const dy = seededUniform([6, outer], 33);
+    const fast = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMulExplicitGrad(x as tf.Tensor2D, y as tf.Tensor2D), dy)))([a, b]);
+    const plain = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y), dy)))([a, b]);
+    expect((fast[1] as tf.Tensor).shape).toEqual([inner, outer]);
+    expectClose(fast[0] as tf.Tensor, plain[0] as tf.Tensor);
+    expectClose(fast[1] as tf.Tensor, plain[1] as tf.Tensor);
+    tf.dispose([a, b, dy, ...fast, ...plain]);
+  });
+
   it('leaks no tensors', () => {
     const a = seededUniform([6, 4], 29) as tf.Tensor2D;
-    const b = seededUniform([4, 2], 30) as tf.Tensor2D;
+    const b = seededUniform([4, 2], 30) as tf.Tensor2D; // K = 4 > P = 2: the transposed form
     const before = tf.memory().numTensors;
     const grads = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(matMulExplicitGrad(x as tf.Tensor2D, y as tf.Tensor2D)))([a, b]);
     tf.dispose(grads);

@@ -260,6 +260,7 @@ export class GATConv extends tfl.layers.Layer {
         attentionTarget: (this.attentionTarget as tfl.LayerVariable).read(),
         mask: lead.length === 0 ? mask : tf.reshape(mask, [...lead, 1, n, n]),
         negativeSlope: this.negativeSlope,
+        everyRowHasEdge: this.addSelfLoops,
       });
       if (training && this.dropout > 0) {
         alpha = tf.dropout(alpha, this.dropout, undefined, dropoutSeed);
@@ -342,6 +343,12 @@ export interface AttentionInputs {
   mask: tf.Tensor;
   /** LeakyReLU negative slope. */
   negativeSlope: number;
+  /**
+   * Whether every row of M has at least one 1, as with self-loops. The softmax then already
+   * gives exactly 0 off the edges, and the final product with M is skipped.
+   * @defaultValue false
+   */
+  everyRowHasEdge?: boolean;
 }
 
 /**
@@ -374,6 +381,7 @@ export function computeAttention(inputs: AttentionInputs): tf.Tensor {
     const alpha = tf.softmax(tf.sub(scores, penalty));
 
     // Multiplying by M zeroes the rows without any edge, which the softmax spreads uniformly.
-    return tf.mul(alpha, mask);
+    // When every row has an edge, exp(−1e9 − max) is exactly 0 off the edges already.
+    return inputs.everyRowHasEdge === true ? alpha : tf.mul(alpha, mask);
   });
 }

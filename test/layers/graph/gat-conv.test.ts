@@ -225,6 +225,20 @@ describeBackends('GATConv values', () => {
     tf.dispose([x, a, y]);
   });
 
+  it('gives exactly the same coefficients when it skips the mask product (everyRowHasEdge)', () => {
+    // Scores of magnitude ~50 make the softmax's exponentials span a wide range.
+    const projected = tf.mul(seededNormal([2, 6, 3], 813), 50);
+    const source = seededUniform([2, 3], 814);
+    const target = seededUniform([2, 3], 815);
+    const a = tf.tensor2d(seededAdjacency(6, 816));
+    const mask = attentionMask(a, true);
+    const inputs = { projected, attentionSource: source, attentionTarget: target, mask, negativeSlope: 0.2 };
+    const masked = computeAttention(inputs);
+    const skipped = computeAttention({ ...inputs, everyRowHasEdge: true });
+    expect(skipped.arraySync()).toEqual(masked.arraySync());
+    tf.dispose([projected, source, target, a, mask, masked, skipped]);
+  });
+
   it('attention rows sum to one', () => {
     const projected = seededNormal([2, 6, 3], 803);
     const source = seededUniform([2, 3], 804);
