@@ -43,6 +43,7 @@ export { BKELoss, type BKELossArgs, type BKEReduction } from './losses/bke-loss'
 export { batchNormalize, channelMoments, type BatchNormalizeArgs } from './ops/batch-normalize';
 export { batchNormTrain, type BatchStatistics } from './ops/batch-norm-train';
 export { transpose2d } from './ops/transpose-2d';
+export { smallBatchMatMul } from './ops/small-batch-matmul';
 export { centerChannels } from './ops/center-channels';
 export { conv1dShift } from './ops/conv1d-shift';
 export { l2Normalize } from './ops/l2-normalize';

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { smallBatchMatMul } from '../../ops/small-batch-matmul';
 import { requireBoolean, requireInteger, requireNumberInRange, requireOneOf } from '../../validate';
 import type { Initializer, Kwargs, LayerArgs } from '../internal/tfl-types';
 import {
@@ -267,7 +268,8 @@ export class GATConv extends tfl.layers.Layer {
       }
 
       // O = α·X̃: [.., K, N, N]·[.., K, N, F′] → [.., K, N, F′] → [.., N, K, F′].
-      const aggregated = tf.transpose(tf.matMul(alpha, projected), headsFirst);
+      const flatProduct = smallBatchMatMul(tf.reshape(alpha, [-1, n, n]) as tf.Tensor3D, tf.reshape(projected, [-1, n, units]) as tf.Tensor3D);
+      const aggregated = tf.transpose(tf.reshape(flatProduct, projected.shape), headsFirst);
 
       // Heads: concat → [.., N, K·F′]; mean → [.., N, F′].
       let output: tf.Tensor = this.concat ? tf.reshape(aggregated, [...lead, n, heads * units]) : tf.mean(aggregated, -2);

@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { ShapeMismatchError } from '../../src/errors';
+import { smallBatchMatMul } from '../../src/ops/small-batch-matmul';
+import { describeBackends } from '../helpers/backends';
+import { expectClose } from '../helpers/expect-close';
+import { seededUniform } from '../helpers/random-tensors';
+
+describeBackends('smallBatchMatMul', () => {
+  // [C, n, m, p]: square blocks as in GATConv, and rectangular ones with every size distinct.
+  for (const [c, n, m, p] of [
+    [12, 8, 8, 4],
+    [5, 3, 7, 2],
+    [1, 4, 6, 9],
+  ] as const) {
+    it(`equals tf.matMul on [${c}, ${n}, ${m}]·[${c}, ${m}, ${p}], with its gradients`, () => {
+      const a = seededUniform([c, n, m], 91) as tf.Tensor3D;
+      const b = seededUniform([c, m, p], 92) as tf.Tensor3D;
+      const dy = seededUniform([c, n, p], 93);
+      const y = smallBatchMatMul(a, b);
+      expect(y.shape).toEqual([c, n, p]);
+      expectClose(y, tf.matMul(a, b));
+      const fast = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(smallBatchMatMul(x as tf.Tensor3D, w as tf.Tensor3D), dy)))([a, b]);
+      const plain = tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, w), dy)))([a, b]);
+      expectClose(fast[0] as tf.Tensor, plain[0] as tf.Tensor);
+      expectClose(fast[1] as tf.Tensor, plain[1] as tf.Tensor);
+      tf.dispose([a, b, dy, y, ...fast, ...plain]);
+    });
+  }
+
+  it('returns an empty product for C = 0', () => {
+    const a = tf.zeros([0, 3, 4]) as tf.Tensor3D;
+    const b = tf.zeros([0, 4, 2]) as tf.Tensor3D;
+    const y = smallBatchMatMul(a, b);
+    expect(y.shape).toEqual([0, 3, 2]);
+    tf.dispose([a, b, y]);
+  });
+
+  it('leaks no tensors, forward or backward', () => {
+    const a = seededUniform([6, 4, 4], 94) as tf.Tensor3D;
+    const b = seededUniform([6, 4, 3], 95) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    smallBatchMatMul(a, b).dispose();
+    tf.dispose(tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(smallBatchMatMul(x as tf.Tensor3D, w as tf.Tensor3D)))([a, b]));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+
+  it.each([
+    [[4, 3], [4, 3, 2]],
+    [[4, 3, 5], [3, 5, 2]],
+    [[4, 3, 5], [4, 4, 2]],
+  ])('rejects shapes %j and %j', (aShape, bShape) => {
+    const a = tf.zeros(aShape);
+    const b = tf.zeros(bShape);
+    const call = () => smallBatchMatMul(a as tf.Tensor3D, b as tf.Tensor3D);
+    expect(call).toThrow(ShapeMismatchError);
+    expect(call).toThrow(/must have shapes \[C, n, m\] and \[C, m, p\]/);
+    tf.dispose([a, b]);
+  });
+});
