@@ -21,26 +21,10 @@ const matMulExplicitGradImpl = tf.customGrad((...args: Array<tf.Tensor | tf.Grad
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
       const upstream = dy as tf.Tensor2D;
-      return [tf.matMul(upstream, transpose2d(savedB)), weightGradient(savedA, upstream)];
+      return [tf.matMul(upstream, transpose2d(savedB)), tf.matMul(transpose2d(savedA), upstream)];
     },
   };
 });
-
-/**
- * dB = aᵀ·dy for a `[M, K]` and dy `[M, P]` → `[K, P]`. The wasm backend's plain product runs
- * fastest when its output has no more rows than columns, so with K > P it computes (dyᵀ·a)ᵀ.
- * In one measured run on wasm, [25600, 32] with [25600, 8] took 0.75 ms this way against
- * 1.86 ms as aᵀ·dy, and [16384, 16] with [16384, 1] 0.17 ms against 0.50 ms. Where K < P the
- * order flips ([400, 16] with [400, 2048]: 1.1 ms as aᵀ·dy against 4.1 ms).
- */
-function weightGradient(a: tf.Tensor2D, upstream: tf.Tensor2D): tf.Tensor2D {
-  const inner = a.shape[1];
-  const outer = upstream.shape[1];
-  if (inner > outer) {
-    return transpose2d(tf.matMul(transpose2d(upstream), a));
-  }
-  return tf.matMul(transpose2d(a), upstream);
-}
 
 /**
  * Returns a·b for 2-D `a` `[M, K]` and `b` `[K, P]`, with the same value and gradients as
