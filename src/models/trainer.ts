@@ -18,6 +18,7 @@ import type { TabularEncoder } from '../layers/tabular-encoder';
 import { forwardSRMLMCA, LAYER_NAMES } from './srml-mca-network';
 import { srmlMcaObjective, weightedCrossEntropy } from './srml-mca-objective';
 import { tableToTensors } from './table-tensors';
+import { FlatAdam } from './flat-adam';
 
 /** Per-epoch figures passed to `onEpochEnd` and kept in the history. */
 export interface EpochLog {
@@ -130,20 +131,6 @@ function checkLabels(table: LabeledTable): void {
   }
 }
 
-/** Scales every gradient by min(1, clipNorm / ‖g‖), ‖g‖ the norm over all gradients together. */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(tf.addN(squares));
-    const scale = tf.div(clipNorm, tf.maximum(norm, clipNorm));
-    const clipped: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) {
-      clipped[name] = tf.mul(g, scale);
-    }
-    return clipped;
-  });
-}
-
 function findNonFinite(grads: tf.NamedTensorMap): string | undefined {
   for (const [name, g] of Object.entries(grads)) {
     if (!g.dataSync().every((v) => Number.isFinite(v))) {
@@ -205,9 +192,15 @@ export async function fitSRMLMCA(
   const variableNames = (weights: tfl.LayerVariable[]): Set<string> => new Set(weights.map((w) => (w.read() as tf.Variable).name));
   const wideNames = variableNames(config.widePath ? model.getLayer(LAYER_NAMES.wide).trainableWeights : []);
   const gateNames = variableNames((model.getLayer(LAYER_NAMES.encoder) as TabularEncoder).gateWeights());
-  const optimizer = tf.train.adam(learningRate);
-  const wideOptimizer = tf.train.adam(wideLearningRate);
-  const gateOptimizer = tf.train.adam(gateLearningRate);
+  // One Adam over every variable, with the wide path's and the gates' own learning rates.
+  const optimizer = new FlatAdam(
+    [
+      { variables: variables.filter((v) => !wideNames.has(v.name) && !gateNames.has(v.name)), learningRate },
+      { variables: variables.filter((v) => wideNames.has(v.name)), learningRate: wideLearningRate },
+      { variables: variables.filter((v) => gateNames.has(v.name)), learningRate: gateLearningRate },
+    ],
+    { clipNorm },
+  );
   const history: EpochLog[] = [];
   let best = { loss: Infinity, epoch: 0, weights: undefined as tf.Tensor[] | undefined };
   let stoppedEarly = false;
@@ -249,20 +242,7 @@ export async function fitSRMLMCA(
                 `${OWNER}: the loss became ${values[0]} at epoch ${epoch}, batch ${batches + 1}${culprit ? `; the gradient of ${culprit} is not finite` : ''}. Check the inputs for NaN or extreme values, or lower \`learningRate\`.`,
               );
             }
-            const applied = clipNorm > 0 ? clipByGlobalNorm(grads, clipNorm) : grads;
-            const deepGrads: tf.NamedTensorMap = {};
-            const wideGrads: tf.NamedTensorMap = {};
-            const gateGrads: tf.NamedTensorMap = {};
-            for (const [name, grad] of Object.entries(applied)) {
-              (wideNames.has(name) ? wideGrads : gateNames.has(name) ? gateGrads : deepGrads)[name] = grad;
-            }
-            optimizer.applyGradients(deepGrads as unknown as Record<string, tf.Variable>);
-            if (wideNames.size > 0) {
-              wideOptimizer.applyGradients(wideGrads as unknown as Record<string, tf.Variable>);
-            }
-            if (gateNames.size > 0) {
-              gateOptimizer.applyGradients(gateGrads as unknown as Record<string, tf.Variable>);
-            }
+            optimizer.applyGradients(grads);
             return values;
           }),
         );
@@ -326,7 +306,5 @@ export async function fitSRMLMCA(
     if (all.categorical !== undefined) all.categorical.dispose();
     if (validationIndex !== undefined) validationIndex.dispose();
     optimizer.dispose();
-    wideOptimizer.dispose();
-    gateOptimizer.dispose();
   }
 }

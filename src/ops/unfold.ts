@@ -22,7 +22,7 @@ const selectRows = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =
     value: tf.matMul(selection, x),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const savedSelection = saved[0] as tf.Tensor2D;
-      return [tf.zerosLike(savedSelection), tf.matMul(transpose2d(savedSelection), dy as tf.Tensor2D)];
+      return [tf.zerosLike(savedSelection), transpose2d(tf.matMul(transpose2d(dy as tf.Tensor2D), savedSelection))];
     },
   };
 });
