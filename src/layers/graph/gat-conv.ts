@@ -376,7 +376,7 @@ export function computeAttention(inputs: AttentionInputs): tf.Tensor {
     const targetScore = score(attentionTarget);
 
     // e[.., h, i, j] = LeakyReLU(target_i + source_j): [.., K, N, 1] + [.., K, 1, N] → [.., K, N, N].
-    const scores = tf.leakyRelu(tf.add(targetScore, tf.reshape(sourceScore, [...lead, heads, 1, n])), negativeSlope);
+    const scores = leakyRelu(tf.add(targetScore, tf.reshape(sourceScore, [...lead, heads, 1, n])), negativeSlope);
 
     // Non-edges get −1e9 (additive, so the edges' scores stay exact); softmax over j.
     const penalty = tf.mul(tf.sub(1, mask), -MASKED_SCORE);
@@ -386,4 +386,14 @@ export function computeAttention(inputs: AttentionInputs): tf.Tensor {
     // When every row has an edge, exp(−1e9 − max) is exactly 0 off the edges already.
     return inputs.everyRowHasEdge === true ? alpha : tf.mul(alpha, mask);
   });
+}
+
+/**
+ * Returns LeakyReLU(x) = x for x > 0, slope·x otherwise, as ReLU(x) − slope·ReLU(−x), which has
+ * the same values bit for bit. In one measured run on wasm, forward and backward on
+ * `[32, 8, 32, 32]` took 2.3 ms this way against 5.5 ms with `tf.leakyRelu`. The gradient at
+ * exactly 0 is 0, where `tf.leakyRelu` gives the slope.
+ */
+function leakyRelu(x: tf.Tensor, slope: number): tf.Tensor {
+  return tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), slope));
 }
