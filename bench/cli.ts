@@ -31,6 +31,8 @@ export interface BenchOptions {
   output: string;
   /** User CSV of the `table` section; undefined runs the example on its built-in users. */
   tableData: string | undefined;
+  /** Worker counts of the `table` section, one run each. When undefined, it runs 1 and one per core. */
+  tableWorkers: number[] | undefined;
 }
 
 export const USAGE = `Usage: npm run bench -- [flags]
@@ -42,6 +44,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --only LIST             comma-separated sections: ${SECTIONS.join(', ')} (default: all but table;
                           --full adds table, which runs the whole douyin-churn comparison twice)
   --table-data PATH       user CSV for the table section (default: the example's built-in users)
+  --table-workers LIST    comma-separated worker counts of the table section, one run each
+                          (default: 1 and one per core; the run with the most workers is judged)
   --preset LIST           comma-separated SRML-MCA presets of the training section: ${BENCH_PRESETS.join(', ')} (default: all)
   --scale LIST            comma-separated scale sizes: ${Object.keys(SCALE_SIZES).join(', ')} (default: 10k,100k);
                           one size also runs the size 10x below it, for the growth ratio
@@ -72,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let presetText: string | undefined;
   let output = 'bench/results/latest.json';
   let tableData: string | undefined;
+  let tableWorkersText: string | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -110,6 +115,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--table-data':
         tableData = takeValue();
         break;
+      case '--table-workers':
+        tableWorkersText = takeValue();
+        break;
       case '--help':
       case '-h':
         return 'help';
@@ -121,6 +129,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   if (tableData !== undefined && !existsSync(tableData)) {
     throw new UsageError(`--table-data: ${JSON.stringify(tableData)} does not exist. Check the path.`);
   }
+
+  const tableWorkers = tableWorkersText?.split(',').map((text) => {
+    const count = Number(text.trim());
+    if (!Number.isInteger(count) || count < 1) {
+      throw new UsageError(`--table-workers accepts positive integers such as 1,2; received ${JSON.stringify(text)}.`);
+    }
+    return count;
+  });
 
   let backends: BackendName[];
   const backend = backendText ?? (quick ? 'wasm' : 'both');
@@ -170,5 +186,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     scaleSizes: [...new Set(scaleSizes)],
     output,
     tableData,
+    tableWorkers: tableWorkers === undefined ? undefined : [...new Set(tableWorkers)],
   };
 }

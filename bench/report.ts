@@ -1,7 +1,7 @@
 /** Text tables of the benchmark results, printed by run.ts. */
 import type { MemoryResult } from './memory';
 import type { StepProfile } from './profile';
-import { TABLE_TARGET_SECONDS, type TableSectionResult } from './table';
+import { TABLE_TARGET_SECONDS, type TableRun, type TableSectionResult } from './table';
 import { GROWTH_TARGET, MIN_JUDGED_SECONDS, RSS_TARGET_MIB, type ScaleSectionResult } from './scale';
 import { formatNumber as f, textTable } from './stats';
 import { MATMUL_FRACTION_TARGET, type EfficiencyVerdict } from './targets';
@@ -137,6 +137,24 @@ export function formatTable(result: TableSectionResult): string {
       result.runs.map((run) => [String(run.workers), f(run.seconds)]),
     ),
   ];
+  // Where the time goes: fold-job seconds per model, slowest first, for each run.
+  const models = first?.models ?? [];
+  if (models.length > 0) {
+    const total = (run: TableRun): number => Object.values(run.modelSeconds).reduce((sum, value) => sum + value, 0);
+    const ordered = [...models].sort((a, b) => (first?.modelSeconds[b] ?? 0) - (first?.modelSeconds[a] ?? 0));
+    lines.push(
+      '',
+      'Fold-job seconds per model (all folds and settings; jobs overlap when workers > 1):',
+      textTable(
+        ['model', ...result.runs.map((run) => `${run.workers} worker${run.workers === 1 ? '' : 's'}`), 'share'],
+        ordered.map((model) => [
+          model,
+          ...result.runs.map((run) => f(run.modelSeconds[model] ?? 0)),
+          first === undefined || total(first) === 0 ? '' : `${(((first.modelSeconds[model] ?? 0) / total(first)) * 100).toFixed(0)}%`,
+        ]),
+      ),
+    );
+  }
   if (result.target !== undefined) {
     const { seconds, met, speedupNeeded } = result.target;
     lines.push(

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   }
 
   if (options.sections.includes('table')) {
-    const workerCounts = [...new Set([1, availableParallelism()])];
+    const workerCounts = options.tableWorkers ?? [...new Set([1, availableParallelism()])];
     result.table = await runTable(workerCounts, options.tableData, log);
     print(`\n== douyin-churn table ==\n${formatTable(result.table)}`);
   }

@@ -19,6 +19,11 @@ export interface TableRun {
   /** Models and fold jobs of the run, from its results.json. */
   models: string[];
   foldJobs: number;
+  /**
+   * Seconds of the fold jobs per model key, summed over folds and settings, from results.json.
+   * With several workers the jobs overlap, so the sums can exceed the wall time.
+   */
+  modelSeconds: Record<string, number>;
 }
 
 export interface TableSectionResult {
@@ -53,8 +58,15 @@ function runExample(workers: number, data: string | undefined, extraArgs: readon
           reject(new Error(`douyin-churn with ${threads} exited with code ${code}: ${stderr.trim().slice(-500)}`));
           return;
         }
-        const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { options: { models: string[] }; folds: unknown[] };
-        resolve({ workers, seconds, models: results.options.models, foldJobs: results.folds.length });
+        const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+          options: { models: string[] };
+          folds: { key: string; seconds: number }[];
+        };
+        const modelSeconds: Record<string, number> = {};
+        for (const fold of results.folds) {
+          modelSeconds[fold.key] = (modelSeconds[fold.key] ?? 0) + fold.seconds;
+        }
+        resolve({ workers, seconds, models: results.options.models, foldJobs: results.folds.length, modelSeconds });
       } catch (error) {
         reject(error);
       } finally {

@@ -27,17 +27,27 @@ describe('bench table section', () => {
     expect(() => parse(['--table-data'])).toThrow(/--table-data needs a value/);
   });
 
+  it('takes the worker counts of the table runs', () => {
+    expect(parse(['--only', 'table', '--table-workers', '2']).tableWorkers).toEqual([2]);
+    expect(parse(['--only', 'table', '--table-workers', '1,2,2']).tableWorkers).toEqual([1, 2]);
+    expect(parse([]).tableWorkers).toBeUndefined();
+    expect(() => parse(['--table-workers', '0'])).toThrow(/--table-workers accepts positive integers such as 1,2; received "0"/);
+    expect(() => parse(['--table-workers', 'two'])).toThrow(/received "two"/);
+  });
+
   it('states a missed target and the speed-up', () => {
     const text = formatTable({
       data: 'synthetic',
       runs: [
-        { workers: 1, seconds: 1200, models: ['lr', 'srml-mca'], foldJobs: 20 },
-        { workers: 2, seconds: 600, models: ['lr', 'srml-mca'], foldJobs: 20 },
+        { workers: 1, seconds: 1200, models: ['lr', 'srml-mca'], foldJobs: 20, modelSeconds: { lr: 20, 'srml-mca': 1140 } },
+        { workers: 2, seconds: 600, models: ['lr', 'srml-mca'], foldJobs: 20, modelSeconds: { lr: 25, 'srml-mca': 1160 } },
       ],
       target: { seconds: 600, met: false, speedupNeeded: 2 },
     });
     expect(text).toContain('lr, srml-mca; 20 fold jobs');
     expect(text).toContain(`Target (<= ${TABLE_TARGET_SECONDS} s with one worker per core): missed (600 s, 300 s over; needs 2.0x faster)`);
+    // Slowest model first, with its share of the one-worker fold time.
+    expect(text).toMatch(/srml-mca +1,?140 +1,?160 +98%\n.*lr +20 +25 +2%/);
   });
 
   it('times a small run of the example', async () => {
@@ -47,6 +57,8 @@ describe('bench table section', () => {
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]).toMatchObject({ workers: 1, models: ['lr'], foldJobs: 2 });
     expect(result.runs[0]?.seconds).toBeGreaterThan(0);
+    expect(Object.keys(result.runs[0]?.modelSeconds ?? {})).toEqual(['lr']);
+    expect(result.runs[0]?.modelSeconds['lr']).toBeGreaterThan(0);
     expect(result.target?.seconds).toBe(result.runs[0]?.seconds);
     expect(lines[0]).toMatch(/douyin-churn table with 1 worker/);
   }, 120_000);
