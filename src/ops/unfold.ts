@@ -9,9 +9,11 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { requireInteger } from '../validate';
 
 /**
- * selection·x with a zero gradient for the constant selection and an explicit transpose in the
+ * selection·x with a zero gradient for the constant selection and explicit transposes in the
  * gradient for x. tfjs 4.22's own matMul gradient uses a `transposeA` product, which the wasm
- * backend runs several times slower than a transpose followed by a plain product.
+ * backend runs several times slower than a transpose followed by a plain product. The gradient
+ * is (dyᵀ·S)ᵀ rather than Sᵀ·dy: in a `fast` training step on wasm, Sᵀ·dy with the fresh
+ * `[400, 2048]` dy as right operand took 5.0 ms, and dyᵀ·S 1.1 ms plus 2.9 ms of transposes.
  */
 const selectRows = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const selection = args[0] as tf.Tensor2D;
