@@ -1,9 +1,11 @@
 /**
  * One SRML-MCA training step (forward, backward, Adam) and one inference pass, built from the
- * library's network, forward pass and objective, for timing without the trainer's bookkeeping.
+ * library's network, forward pass, objective and the trainer's optimizer (one flat Adam with
+ * gradient clipping at 2, the trainer's defaults), for timing without the trainer's bookkeeping.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SRMLMCA, type LabeledTable, type SRMLMCAPresetName } from '../src/index';
+import { FlatAdam } from '../src/models/flat-adam';
 import { forwardSRMLMCA } from '../src/models/srml-mca-network';
 import { srmlMcaObjective } from '../src/models/srml-mca-objective';
 
@@ -34,7 +36,7 @@ export function createSrmlMcaRunner(table: LabeledTable, preset: SRMLMCAPresetNa
   const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(table.labels, 'int32'), 2));
   const weights = tf.ones([table.numRows]);
   const variables = model.network.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new FlatAdam([{ variables, learningRate: 1e-3 }], { clipNorm: 2 });
 
   const rows = (t: tf.Tensor, start: number, size: number): tf.Tensor => tf.slice(t, [start, 0], [size, -1]);
 
@@ -49,7 +51,7 @@ export function createSrmlMcaRunner(table: LabeledTable, preset: SRMLMCAPresetNa
         const forward = forwardSRMLMCA(model.network, config, batchNumeric, batchCategorical, true);
         return srmlMcaObjective(forward, batchOneHot, batchWeights, config).total;
       }, variables);
-      optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+      optimizer.applyGradients(grads);
       return value;
     });
     const value = (await loss.data())[0] as number;
