@@ -9,11 +9,9 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { requireInteger } from '../validate';
 
 /**
- * selection·x with a zero gradient for the constant selection and explicit transposes in the
+ * selection·x with a zero gradient for the constant selection and an explicit transpose in the
  * gradient for x. tfjs 4.22's own matMul gradient uses a `transposeA` product, which the wasm
- * backend runs several times slower than a transpose followed by a plain product. The gradient
- * is (dyᵀ·S)ᵀ rather than Sᵀ·dy: in a `fast` training step on wasm, Sᵀ·dy with the fresh
- * `[400, 2048]` dy as right operand took 5.0 ms, and dyᵀ·S 1.1 ms plus 2.9 ms of transposes.
+ * backend runs several times slower than a transpose followed by a plain product.
  */
 const selectRows = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const selection = args[0] as tf.Tensor2D;
@@ -24,7 +22,7 @@ const selectRows = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =
     value: tf.matMul(selection, x),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const savedSelection = saved[0] as tf.Tensor2D;
-      return [tf.zerosLike(savedSelection), transpose2d(tf.matMul(transpose2d(dy as tf.Tensor2D), savedSelection))];
+      return [tf.zerosLike(savedSelection), tf.matMul(transpose2d(savedSelection), dy as tf.Tensor2D)];
     },
   };
 });
