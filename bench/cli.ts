@@ -144,7 +144,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   else if (backend === 'cpu' || backend === 'wasm') backends = [backend];
   else throw new UsageError(`--backend must be cpu, wasm or both; received ${JSON.stringify(backend)}.`);
 
-  // The table section runs the example twice (33 min on the public CSV, 2 cores), so only --full or --only picks it.
+  // The table section runs the example twice (about 30 min on the public CSV, 2 cores), so only --full or --only picks it.
   const defaultSections = SECTIONS.filter((section) => section !== 'table' || full);
   const sections = onlyText === undefined ? defaultSections : onlyText.split(',').map((s) => s.trim());
   for (const section of sections) {
