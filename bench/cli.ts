@@ -42,10 +42,12 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --backend cpu|wasm|both tfjs backends of the training section (default: both; wasm with --quick);
                           the memory and scale sections use wasm when it is selected, else cpu
   --only LIST             comma-separated sections: ${SECTIONS.join(', ')} (default: all but table;
-                          --full adds table, which runs the whole douyin-churn comparison twice)
+                          --full adds table, which runs the whole douyin-churn comparison once
+                          per worker count at default epochs; --quick does not shorten it)
   --table-data PATH       user CSV for the table section (default: the example's built-in users)
   --table-workers LIST    comma-separated worker counts of the table section, one run each
-                          (default: 1 and one per core; the run with the most workers is judged)
+                          (default: 1 and one per core; the run with the most workers is judged
+                          when it has one worker per core)
   --preset LIST           comma-separated SRML-MCA presets of the training section: ${BENCH_PRESETS.join(', ')} (default: all)
   --scale LIST            comma-separated scale sizes: ${Object.keys(SCALE_SIZES).join(', ')} (default: 10k,100k);
                           one size also runs the size 10x below it, for the growth ratio
@@ -131,7 +133,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   }
 
   const tableWorkers = tableWorkersText?.split(',').map((text) => {
-    const count = Number(text.trim());
+    const count = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
     if (!Number.isInteger(count) || count < 1) {
       throw new UsageError(`--table-workers accepts positive integers such as 1,2; received ${JSON.stringify(text)}.`);
     }
@@ -144,13 +146,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   else if (backend === 'cpu' || backend === 'wasm') backends = [backend];
   else throw new UsageError(`--backend must be cpu, wasm or both; received ${JSON.stringify(backend)}.`);
 
-  // The table section runs the example twice (about 30 min on the public CSV, 2 cores), so only --full or --only picks it.
+  // The table section runs the example once per worker count (about 30 min on the public CSV for 1 and 2), so only --full or --only picks it.
   const defaultSections = SECTIONS.filter((section) => section !== 'table' || full);
   const sections = onlyText === undefined ? defaultSections : onlyText.split(',').map((s) => s.trim());
   for (const section of sections) {
     if (!(SECTIONS as readonly string[]).includes(section)) {
       throw new UsageError(`--only accepts ${SECTIONS.join(', ')}; received ${JSON.stringify(section)}.`);
     }
+  }
+  if (!sections.includes('table') && (tableData !== undefined || tableWorkers !== undefined)) {
+    const flag = tableData !== undefined ? '--table-data' : '--table-workers';
+    throw new UsageError(`${flag} applies to the table section only, which this run leaves out. Add --only table or --full.`);
   }
 
   const presets = presetText === undefined ? [...BENCH_PRESETS] : presetText.split(',').map((s) => s.trim());

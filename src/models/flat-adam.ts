@@ -3,10 +3,13 @@
  * global gradient norm. tfjs's `AdamOptimizer` runs about 14 kernels per variable and step, so
  * with SRML-MCA's 58 variables it dispatched over 800 small kernels per step, about a quarter
  * of all kernels in a training step on the wasm backend. Here the whole update takes a few
- * dozen kernels on one `[P]` vector (P = total number of weights) and one reshape per variable.
+ * dozen kernels on one `[P]` vector (P = total number of weights) and three reshapes per variable.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, ShapeMismatchError } from '../errors';
+import { requireNumberInRange } from '../validate';
+
+const OWNER = 'FlatAdam';
 
 /** Settings of a {@link FlatAdam}. */
 export interface FlatAdamOptions {
@@ -37,10 +40,12 @@ export interface FlatAdamGroup {
  * ```
  *
  * Each group of variables has its own learning rate η. The moments start at 0. A variable that
- * gets no gradient in a step is updated with a zero gradient, where tfjs's Adam would skip it.
+ * gets no gradient in a step is updated with a zero gradient. (tfjs 4.22's Adam keeps its moments
+ * by position in the gradient map, so a missing gradient there shifts them to other variables.)
  */
 export class FlatAdam {
   private readonly variables: tf.Variable[];
+  private readonly byName = new Map<string, tf.Variable>();
   private readonly beta1: number;
   private readonly beta2: number;
   private readonly epsilon: number;
@@ -56,17 +61,21 @@ export class FlatAdam {
   constructor(groups: FlatAdamGroup[], options: FlatAdamOptions = {}) {
     this.variables = groups.flatMap((group) => group.variables);
     if (this.variables.length === 0) {
-      throw new InvalidArgumentError('FlatAdam: no variables to train. Pass at least one group with variables.');
+      throw new InvalidArgumentError(`${OWNER}: no variables to train. Pass at least one group with variables.`);
+    }
+    for (const variable of this.variables) {
+      if (this.byName.has(variable.name)) {
+        throw new InvalidArgumentError(`${OWNER}: variable ${JSON.stringify(variable.name)} is listed twice. List each variable in one group only.`);
+      }
+      this.byName.set(variable.name, variable);
     }
     for (const group of groups) {
-      if (!(group.learningRate > 0)) {
-        throw new InvalidArgumentError(`FlatAdam: every learning rate must be > 0; received ${JSON.stringify(group.learningRate)}.`);
-      }
+      requireNumberInRange(OWNER, 'learningRate', group.learningRate, { min: 0, minExclusive: true });
     }
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? tf.backend().epsilon();
-    this.clipNorm = options.clipNorm ?? 0;
+    this.beta1 = requireNumberInRange(OWNER, 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
+    this.beta2 = requireNumberInRange(OWNER, 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
+    this.epsilon = requireNumberInRange(OWNER, 'epsilon', options.epsilon ?? tf.backend().epsilon(), { min: 0, minExclusive: true });
+    this.clipNorm = requireNumberInRange(OWNER, 'clipNorm', options.clipNorm ?? 0, { min: 0 });
 
     const rates = new Float32Array(this.variables.reduce((total, variable) => total + variable.size, 0));
     let offset = 0;
@@ -84,8 +93,23 @@ export class FlatAdam {
     this.accumulatedBeta2 = tf.keep(tf.scalar(this.beta2));
   }
 
-  /** Applies one update from `grads`, keyed by variable name. */
+  /**
+   * Applies one update from `grads`, keyed by variable name.
+   * @throws ShapeMismatchError if a gradient's shape differs from its variable's.
+   * @throws InvalidArgumentError if a key names no variable of this optimizer.
+   */
   applyGradients(grads: tf.NamedTensorMap): void {
+    for (const [name, gradient] of Object.entries(grads)) {
+      const variable = this.byName.get(name);
+      if (variable === undefined) {
+        throw new InvalidArgumentError(`${OWNER}: the gradient ${JSON.stringify(name)} names no variable of this optimizer. Pass the variables to the constructor.`);
+      }
+      if (!tf.util.arraysEqual(gradient.shape, variable.shape)) {
+        throw new ShapeMismatchError(
+          `${OWNER}: the gradient of ${JSON.stringify(name)} has shape ${JSON.stringify(gradient.shape)}, but the variable has ${JSON.stringify(variable.shape)}.`,
+        );
+      }
+    }
     const next = tf.tidy(() => {
       const flatGradient = tf.concat(
         this.variables.map((variable) => tf.reshape(grads[variable.name] ?? tf.zerosLike(variable), [-1])),

@@ -6,7 +6,7 @@
  * backends use `tf.matMul`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ShapeMismatchError } from '../errors';
+import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { transpose2d } from './transpose-2d';
 
 /**
@@ -56,9 +56,18 @@ const depthwiseBatchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSa
  * 256 products of `[32, 32]·[32, 16]` took 2.5 ms this way, layout changes included, against
  * 4.9 ms with `tf.matMul`. Other backends use `tf.matMul`.
  *
+ * @throws InvalidArgumentError if an operand is not a float32 tensor.
  * @throws ShapeMismatchError if either operand is not rank 3, or the batch or inner sizes differ.
  */
 export function smallBatchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (!(a instanceof tf.Tensor) || !(b instanceof tf.Tensor)) {
+    throw new InvalidArgumentError('smallBatchMatMul: `a` and `b` must be tensors. Wrap arrays with tf.tensor3d(values).');
+  }
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+    throw new InvalidArgumentError(
+      `smallBatchMatMul: \`a\` and \`b\` must be float32; received ${a.dtype} and ${b.dtype}. Cast them with tf.cast(t, 'float32').`,
+    );
+  }
   if (a.rank !== 3 || b.rank !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
     throw new ShapeMismatchError(
       `smallBatchMatMul: \`a\` and \`b\` must have shapes [C, n, m] and [C, m, p]; received ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)}. Reshape both to rank 3 with the same C and inner size m.`,

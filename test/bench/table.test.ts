@@ -31,28 +31,48 @@ describe('bench table section', () => {
     expect(parse(['--only', 'table', '--table-workers', '2']).tableWorkers).toEqual([2]);
     expect(parse(['--only', 'table', '--table-workers', '1,2,2']).tableWorkers).toEqual([1, 2]);
     expect(parse([]).tableWorkers).toBeUndefined();
-    expect(() => parse(['--table-workers', '0'])).toThrow(/--table-workers accepts positive integers such as 1,2; received "0"/);
-    expect(() => parse(['--table-workers', 'two'])).toThrow(/received "two"/);
+    expect(() => parse(['--only', 'table', '--table-workers', '0'])).toThrow(/--table-workers accepts positive integers such as 1,2; received "0"/);
+    expect(() => parse(['--only', 'table', '--table-workers', 'two'])).toThrow(/received "two"/);
+    expect(() => parse(['--only', 'table', '--table-workers', '0x2'])).toThrow(/received "0x2"/);
+    expect(() => parse(['--table-workers', '2'])).toThrow(/--table-workers applies to the table section only/);
+    expect(() => parse(['--quick', '--table-data', 'package.json'])).toThrow(/--table-data applies to the table section only/);
   });
 
   it('states a missed target and the speed-up', () => {
     const text = formatTable({
       data: 'synthetic',
+      exampleFlags: [],
+      cores: 2,
       runs: [
         { workers: 1, seconds: 1200, models: ['lr', 'srml-mca'], foldJobs: 20, modelSeconds: { lr: 20, 'srml-mca': 1140 } },
         { workers: 2, seconds: 600, models: ['lr', 'srml-mca'], foldJobs: 20, modelSeconds: { lr: 25, 'srml-mca': 1160 } },
       ],
-      target: { seconds: 600, met: false, speedupNeeded: 2 },
+      target: { seconds: 600, workers: 2, met: false, speedupNeeded: 2 },
     });
-    expect(text).toContain('lr, srml-mca; 20 fold jobs');
-    expect(text).toContain(`Target (<= ${TABLE_TARGET_SECONDS} s with one worker per core): missed (600 s, 300 s over; needs 2.0x faster)`);
-    // Slowest model first, with its share of the one-worker fold time.
+    expect(text).toContain('lr, srml-mca; 20 fold jobs (models x folds x settings), default epochs');
+    expect(text).toContain(
+      `Target (<= ${TABLE_TARGET_SECONDS} s with one worker per core; judged on the 2-worker run): missed (600 s, 300 s over; needs 2.0x faster)`,
+    );
+    // Slowest model first, with its share of the first run's fold time.
+    expect(text).toContain('share (1-worker run)');
     expect(text).toMatch(/srml-mca +1,?140 +1,?160 +98%\n.*lr +20 +25 +2%/);
+  });
+
+  it('does not judge a run with fewer workers than cores', () => {
+    const text = formatTable({
+      data: 'synthetic',
+      exampleFlags: ['--epochs', '2'],
+      cores: 2,
+      runs: [{ workers: 1, seconds: 100, models: ['lr'], foldJobs: 10, modelSeconds: { lr: 90 } }],
+      target: undefined,
+    });
+    expect(text).toContain('example flags --epochs 2');
+    expect(text).toContain('not judged, because no run used 2 workers (one per core)');
   });
 
   it('times a small run of the example', async () => {
     const lines: string[] = [];
-    const result = await runTable([1], undefined, (line) => lines.push(line), ['--models', 'lr', '--folds', '2', '--settings', 'paper', '--users', '200']);
+    const result = await runTable([1], undefined, (line) => lines.push(line), ['--models', 'lr', '--folds', '2', '--settings', 'paper', '--users', '200'], 1);
     expect(result.data).toBe('synthetic');
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]).toMatchObject({ workers: 1, models: ['lr'], foldJobs: 2 });
@@ -60,6 +80,7 @@ describe('bench table section', () => {
     expect(Object.keys(result.runs[0]?.modelSeconds ?? {})).toEqual(['lr']);
     expect(result.runs[0]?.modelSeconds['lr']).toBeGreaterThan(0);
     expect(result.target?.seconds).toBe(result.runs[0]?.seconds);
+    expect(result.exampleFlags).toEqual(['--models', 'lr', '--folds', '2', '--settings', 'paper', '--users', '200']);
     expect(lines[0]).toMatch(/douyin-churn table with 1 worker/);
   }, 120_000);
 });

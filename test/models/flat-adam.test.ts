@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../src/errors';
+import { InvalidArgumentError, ShapeMismatchError } from '../../src/errors';
 import { FlatAdam } from '../../src/models/flat-adam';
 import { describeBackends } from '../helpers/backends';
 import { expectClose } from '../helpers/expect-close';
@@ -83,10 +83,30 @@ describeBackends('FlatAdam', () => {
     a.dispose();
   });
 
-  it('rejects an empty variable list and a learning rate that is not positive', () => {
+  it('rejects invalid settings', () => {
     const a = tf.variable(tf.zeros([2]), true, 'flat_adam_reject_a');
     expect(() => new FlatAdam([{ variables: [], learningRate: 0.1 }])).toThrow(InvalidArgumentError);
-    expect(() => new FlatAdam([{ variables: [a], learningRate: 0 }])).toThrow(/every learning rate must be > 0; received 0/);
+    expect(() => new FlatAdam([{ variables: [a], learningRate: 0 }])).toThrow(/`learningRate` must be a finite number > 0; received 0/);
+    expect(() => new FlatAdam([{ variables: [a], learningRate: Number.NaN }])).toThrow(/received NaN/);
+    expect(() => new FlatAdam([{ variables: [a], learningRate: 0.1 }], { clipNorm: -1 })).toThrow(/`clipNorm` must be a finite number >= 0; received -1/);
+    expect(() => new FlatAdam([{ variables: [a], learningRate: 0.1 }], { beta1: 1.5 })).toThrow(/`beta1` must be a finite number in \[0, 1\); received 1.5/);
+    expect(() => new FlatAdam([{ variables: [a], learningRate: 0.1 }], { epsilon: -1 })).toThrow(/`epsilon` must be a finite number > 0; received -1/);
+    expect(() => new FlatAdam([{ variables: [a], learningRate: 0.1 }, { variables: [a], learningRate: 0.2 }])).toThrow(
+      /variable "flat_adam_reject_a" is listed twice/,
+    );
     a.dispose();
+  });
+
+  it('rejects gradients of unknown variables or of the wrong shape', () => {
+    const a = tf.variable(tf.zeros([2, 3]), true, 'flat_adam_grad_a');
+    const adam = new FlatAdam([{ variables: [a], learningRate: 0.1 }]);
+    const unknown = { other: tf.zeros([2, 3]) };
+    const reshaped = { [a.name]: tf.zeros([3, 2]) };
+    expect(() => adam.applyGradients(unknown)).toThrow(/the gradient "other" names no variable of this optimizer/);
+    expect(() => adam.applyGradients(reshaped)).toThrow(ShapeMismatchError);
+    expect(() => adam.applyGradients(reshaped)).toThrow(/has shape \[3,2\], but the variable has \[2,3\]/);
+    expect(a.arraySync()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    adam.dispose();
+    tf.dispose([a, ...Object.values(unknown), ...Object.values(reshaped)]);
   });
 });

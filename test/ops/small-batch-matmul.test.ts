@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { ShapeMismatchError } from '../../src/errors';
+import { InvalidArgumentError, ShapeMismatchError } from '../../src/errors';
 import { smallBatchMatMul } from '../../src/ops/small-batch-matmul';
 import { describeBackends } from '../helpers/backends';
 import { expectClose } from '../helpers/expect-close';
@@ -43,6 +43,15 @@ describeBackends('smallBatchMatMul', () => {
     smallBatchMatMul(a, b).dispose();
     tf.dispose(tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(smallBatchMatMul(x as tf.Tensor3D, w as tf.Tensor3D)))([a, b]));
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+
+  it('rejects operands that are not float32 tensors', () => {
+    const a = tf.zeros([2, 3, 4], 'int32');
+    const b = tf.zeros([2, 4, 5]);
+    expect(() => smallBatchMatMul(a as tf.Tensor3D, b as tf.Tensor3D)).toThrow(InvalidArgumentError);
+    expect(() => smallBatchMatMul(a as tf.Tensor3D, b as tf.Tensor3D)).toThrow(/must be float32; received int32 and float32/);
+    expect(() => smallBatchMatMul([[[1]]] as unknown as tf.Tensor3D, b as tf.Tensor3D)).toThrow(/must be tensors/);
     tf.dispose([a, b]);
   });
 
