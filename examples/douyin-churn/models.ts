@@ -47,8 +47,8 @@ export const MODEL_COST: Record<ModelKey, number> = {
  * public CSV (seed 42, `fast` preset) the model trained on 80% of the training rows and was
  * scored on the other 20%. Mean validation accuracy / AUC over the folds: no gate 0.946 /
  * 0.990, 0.01 0.988 / 0.9996, 0.03 0.994 / 0.9996, 0.1 0.993 / 0.9997. Measured before the
- * SCR, matMul-gradient, batch-norm and transpose changes of 2026-12-05, which compute the same
- * functions with other float rounding, so a rerun gives slightly different figures.
+ * SCR, matMul-gradient, batch-norm, transpose and flat-Adam changes of 2026-12-05, which compute
+ * the same functions with other float rounding, so a rerun gives slightly different figures.
  */
 export const INPUT_GATE_L1 = 0.03;
 
