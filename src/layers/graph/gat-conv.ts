@@ -9,6 +9,7 @@ import { requireBoolean, requireInteger, requireNumberInRange, requireOneOf } fr
 import type { Initializer, Kwargs, LayerArgs } from '../internal/tfl-types';
 import {
   GRAPH_INITIALIZERS,
+  checkBuiltFeatureCount,
   checkGraphInputShapes,
   createGraphInitializer,
   requireSeed,
@@ -225,6 +226,13 @@ export class GATConv extends tfl.layers.Layer {
     }
     this.inputSpec = [{ minNDim: 2, maxNDim: 3, axes: { [-1]: featureCount } }, { minNDim: 2, maxNDim: 3 }];
     this.built = true;
+  }
+
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): ReturnType<tfl.layers.Layer['apply']> {
+    if (this.kernel !== undefined) {
+      checkBuiltFeatureCount(OWNER, inputs, this.kernel.shape[0] as number);
+    }
+    return super.apply(inputs, kwargs);
   }
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {

@@ -202,6 +202,13 @@ export class GCNConv extends tfl.layers.Layer {
     this.built = true;
   }
 
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Kwargs): ReturnType<tfl.layers.Layer['apply']> {
+    if (this.kernel !== undefined) {
+      checkBuiltFeatureCount(OWNER, inputs, this.kernel.shape[0] as number);
+    }
+    return super.apply(inputs, kwargs);
+  }
+
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tfl.Shape;
     return [...first.slice(0, -1), this.units];
@@ -350,6 +357,24 @@ export function checkGraphInputShapes(owner: string, inputShape: tfl.Shape | tfl
     );
   }
   return featureCount;
+}
+
+/**
+ * Checks that X still has the feature count F_in that a built graph layer's kernel expects,
+ * before tfjs-layers' own input check (whose error names neither X nor the fix).
+ * @throws ShapeMismatchError if the last axis of X differs from `featureCount`.
+ * @internal
+ */
+export function checkBuiltFeatureCount(owner: string, inputs: unknown, featureCount: number): void {
+  const first = (Array.isArray(inputs) ? inputs[0] : inputs) as { shape?: readonly (number | null)[] } | undefined;
+  const shape = first?.shape;
+  const last = shape === undefined || shape.length === 0 ? undefined : shape[shape.length - 1];
+  if (typeof last === 'number' && last !== featureCount) {
+    throw new ShapeMismatchError(
+      `${owner}: \`X\` has ${last} features per node (shape ${JSON.stringify(shape)}), but the layer was built for ${featureCount}. ` +
+        'Pass X with the same features as in the first call, or create a new layer for the new width.',
+    );
+  }
 }
 
 /**
