@@ -4,7 +4,8 @@
  * value and in gradient, also when it is padded with isolated zero nodes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ShapeMismatchError } from '../../../src/errors';
 import { expect, it } from 'vitest';
 import { expectClose } from '../../helpers/expect-close';
 import { checkGradients } from '../../helpers/grad-check';
@@ -90,6 +91,17 @@ export function describeBatchedGraphs(makeLayer: () => tfl.layers.Layer, makeGra
     const features = (graphs[0]?.x[0] as number[]).length;
     const shape = tf.tidy(() => (layer.apply([tf.zeros([0, 4, features]), tf.zeros([0, 4, 4])]) as tf.Tensor).shape);
     expect(shape.slice(0, 2)).toEqual([0, 4]);
+  });
+
+  it('rejects a new feature width after build', () => {
+    const layer = makeLayer();
+    const width = (graphs[0]?.x[0] as number[]).length + 1;
+    const x = tf.zeros([2, size, width]);
+    const a = tf.zeros([2, size, size]);
+    expect(() => layer.apply([x, a])).toThrow(ShapeMismatchError);
+    expect(() => layer.apply([x, a])).toThrow(new RegExp(`\`X\` has ${width} features per node \\(shape \\[2,${size},${width}\\]\\), but the layer was built for ${width - 1}`));
+    expect(() => layer.apply([tfl.input({ shape: [size, width] }), tfl.input({ shape: [size, size] })])).toThrow(/`X` has \d+ features per node/);
+    tf.dispose([x, a]);
   });
 
   it('batch leaks no tensors', () => {
