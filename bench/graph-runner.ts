@@ -1,5 +1,6 @@
 /** Full-graph training steps and forward passes of the two-layer GCN and GAT baselines. */
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatAdam } from '../src/models/flat-adam';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GATConv, GCNConv } from '../src/index';
 
@@ -42,7 +43,8 @@ function buildLayers(name: GraphModelName): { layers: tfl.layers.Layer[]; forwar
  */
 export function createGraphRunner(name: GraphModelName): GraphRunner {
   const { layers, forward } = buildLayers(name);
-  const optimizer = tf.train.adam(0.01);
+  // The classifiers' optimizer: one flat Adam, built once the layers have weights.
+  let optimizer: FlatAdam | undefined;
   let variables: tf.Variable[] | undefined;
 
   return {
@@ -51,7 +53,9 @@ export function createGraphRunner(name: GraphModelName): GraphRunner {
         // Build the layers once so their weights exist before variableGrads lists them.
         tf.dispose(tf.tidy(() => forward(x, adjacency)));
         variables = layers.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
+        optimizer = new FlatAdam([{ variables, learningRate: 0.01 }]);
       }
+      const adam = optimizer as FlatAdam;
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => {
           let logits = forward(x, adjacency);
@@ -62,7 +66,7 @@ export function createGraphRunner(name: GraphModelName): GraphRunner {
           }
           return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1))) as tf.Scalar;
         }, variables);
-        optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+        adam.applyGradients(grads);
         return value;
       });
       const value = (await loss.data())[0] as number;
@@ -75,7 +79,7 @@ export function createGraphRunner(name: GraphModelName): GraphRunner {
       logits.dispose();
     },
     dispose() {
-      optimizer.dispose();
+      optimizer?.dispose();
       for (const layer of layers) {
         if (layer.built) layer.dispose();
       }
