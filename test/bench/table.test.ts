@@ -27,7 +27,7 @@ describe('bench table section', () => {
     expect(() => parse(['--table-data'])).toThrow(/--table-data needs a value/);
   });
 
-  it('takes the worker counts of the table runs', () => {
+  it('takes table worker counts', () => {
     expect(parse(['--only', 'table', '--table-workers', '2']).tableWorkers).toEqual([2]);
     expect(parse(['--only', 'table', '--table-workers', '1,2,2']).tableWorkers).toEqual([1, 2]);
     expect(parse([]).tableWorkers).toBeUndefined();
@@ -58,7 +58,7 @@ describe('bench table section', () => {
     expect(text).toMatch(/srml-mca +1,?140 +1,?160 +98%\n.*lr +20 +25 +2%/);
   });
 
-  it('does not judge a run with fewer workers than cores', () => {
+  it('skips the verdict below one worker per core', () => {
     const text = formatTable({
       data: 'synthetic',
       exampleFlags: ['--epochs', '2'],

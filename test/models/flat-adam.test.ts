@@ -17,7 +17,7 @@ function lossGradients(variables: tf.Variable[]): tf.NamedTensorMap {
 }
 
 describeBackends('FlatAdam', () => {
-  it('matches tf.train.adam bit for bit over several steps', () => {
+  it('matches tf.train.adam bit for bit', () => {
     const start = [seededUniform([3, 4], 61), seededUniform([5], 62), seededUniform([2, 2, 2], 63)];
     const flatVariables = start.map((t, i) => tf.variable(t, true, `flat_adam_a${i}`));
     const referenceVariables = start.map((t, i) => tf.variable(t, true, `flat_adam_b${i}`));
@@ -59,7 +59,7 @@ describeBackends('FlatAdam', () => {
     tf.dispose([a, b, ...Object.values(grads)]);
   });
 
-  it('updates a variable without a gradient as with a zero gradient', () => {
+  it('treats a missing gradient as zero', () => {
     const a = tf.variable(tf.tensor1d([1, 2]), true, 'flat_adam_missing_a');
     const b = tf.variable(tf.tensor1d([5]), true, 'flat_adam_missing_b');
     const adam = new FlatAdam([{ variables: [a, b], learningRate: 0.1 }]);
@@ -71,7 +71,7 @@ describeBackends('FlatAdam', () => {
     tf.dispose([a, b, ...Object.values(grads)]);
   });
 
-  it('leaks no tensors, also inside an enclosing tidy', () => {
+  it('leaks no tensors inside tidy', () => {
     const a = tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, 'flat_adam_leak_a');
     const before = tf.memory().numTensors;
     const adam = new FlatAdam([{ variables: [a], learningRate: 0.1 }], { clipNorm: 1 });
@@ -97,7 +97,7 @@ describeBackends('FlatAdam', () => {
     a.dispose();
   });
 
-  it('rejects gradients of unknown variables or of the wrong shape', () => {
+  it('rejects unknown or misshapen gradients', () => {
     const a = tf.variable(tf.zeros([2, 3]), true, 'flat_adam_grad_a');
     const adam = new FlatAdam([{ variables: [a], learningRate: 0.1 }]);
     const unknown = { other: tf.zeros([2, 3]) };

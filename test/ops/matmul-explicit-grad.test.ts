@@ -21,7 +21,7 @@ describeBackends('matMulExplicitGrad', () => {
   it.each([
     [5, 2],
     [2, 5],
-  ])('gives the matMul gradients for K = %i, P = %i', (inner, outer) => {
+  ])('matches matMul gradients, K = %i, P = %i', (inner, outer) => {
     const a = seededUniform([6, inner], 31) as tf.Tensor2D;
     const b = seededUniform([inner, outer], 32) as tf.Tensor2D;
     const dy = seededUniform([6, outer], 33);

@@ -13,7 +13,7 @@ describeBackends('smallBatchMatMul', () => {
     [5, 3, 7, 2],
     [1, 4, 6, 9],
   ] as const) {
-    it(`equals tf.matMul on [${c}, ${n}, ${m}]·[${c}, ${m}, ${p}], with its gradients`, () => {
+    it(`matches tf.matMul on [${c}, ${n}, ${m}]·[${c}, ${m}, ${p}]`, () => {
       const a = seededUniform([c, n, m], 91) as tf.Tensor3D;
       const b = seededUniform([c, m, p], 92) as tf.Tensor3D;
       const dy = seededUniform([c, n, p], 93);
@@ -36,7 +36,7 @@ describeBackends('smallBatchMatMul', () => {
     tf.dispose([a, b, y]);
   });
 
-  it('leaks no tensors, forward or backward', () => {
+  it('leaks no tensors', () => {
     const a = seededUniform([6, 4, 4], 94) as tf.Tensor3D;
     const b = seededUniform([6, 4, 3], 95) as tf.Tensor3D;
     const before = tf.memory().numTensors;
@@ -46,7 +46,7 @@ describeBackends('smallBatchMatMul', () => {
     tf.dispose([a, b]);
   });
 
-  it('rejects operands that are not float32 tensors', () => {
+  it('rejects non-float32 operands', () => {
     const a = tf.zeros([2, 3, 4], 'int32');
     const b = tf.zeros([2, 4, 5]);
     expect(() => smallBatchMatMul(a as tf.Tensor3D, b as tf.Tensor3D)).toThrow(InvalidArgumentError);
