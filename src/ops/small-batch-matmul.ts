@@ -10,7 +10,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors';
 import { transpose2d } from './transpose-2d';
 
 /**
- * C products `[n, m]·[m, p]` as one depthwise convolution. Each of the C channels is one
+ * Computes C products `[n, m]·[m, p]` as one depthwise convolution. Each of the C channels is one
  * product. The left operand is laid out as an image `[1, n, m, C]` and the right one as a
  * `1 × m` filter with p outputs per channel `[1, m, C, p]`. A 'valid' convolution then gives
  * `out[0, i, 0, c·p + q] = Σ_j a[c, i, j]·b[c, j, q]`.
