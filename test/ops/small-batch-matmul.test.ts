@@ -28,6 +28,35 @@ describeBackends('smallBatchMatMul', () => {
     });
   }
 
+  it('gradients match finite differences', () => {
+    const a = seededUniform([3, 4, 5], 96);
+    const b = seededUniform([3, 5, 2], 97);
+    const r = seededUniform([3, 4, 2], 98);
+    const loss = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(smallBatchMatMul(x as tf.Tensor3D, w as tf.Tensor3D), r));
+    const [ga, gb] = tf.grads(loss)([a, b]) as [tf.Tensor, tf.Tensor];
+
+    // The loss is linear in each operand, so central differences are exact up to rounding.
+    const step = 1e-2;
+    const numeric = (target: tf.Tensor, flatIndex: number, which: 0 | 1): number => {
+      const values = target.dataSync().slice();
+      const at = (delta: number) => {
+        values[flatIndex] = (target.dataSync()[flatIndex] as number) + delta;
+        const moved = tf.tensor(values, target.shape);
+        const value = tf.tidy(() => (which === 0 ? loss(moved, b) : loss(a, moved)).dataSync()[0] as number);
+        moved.dispose();
+        return value;
+      };
+      return (at(step) - at(-step)) / (2 * step);
+    };
+    for (const index of [0, 9, 31, 59]) {
+      expect(ga.dataSync()[index]).toBeCloseTo(numeric(a, index, 0), 3);
+    }
+    for (const index of [0, 7, 18, 29]) {
+      expect(gb.dataSync()[index]).toBeCloseTo(numeric(b, index, 1), 3);
+    }
+    tf.dispose([a, b, r, ga, gb]);
+  });
+
   it('returns an empty product for C = 0', () => {
     const a = tf.zeros([0, 3, 4]) as tf.Tensor3D;
     const b = tf.zeros([0, 4, 2]) as tf.Tensor3D;
