@@ -43,19 +43,18 @@ function buildLayers(name: GraphModelName): { layers: tfl.layers.Layer[]; forwar
  */
 export function createGraphRunner(name: GraphModelName): GraphRunner {
   const { layers, forward } = buildLayers(name);
-  // The classifiers' optimizer: one flat Adam, built once the layers have weights.
-  let optimizer: FlatAdam | undefined;
-  let variables: tf.Variable[] | undefined;
+  // The weights and the classifiers' optimizer (one flat Adam), made once the layers are built.
+  let state: { variables: tf.Variable[]; optimizer: FlatAdam } | undefined;
 
   return {
     async trainStep(x, adjacency, oneHot, targets) {
-      if (variables === undefined) {
+      if (state === undefined) {
         // Build the layers once so their weights exist before variableGrads lists them.
         tf.dispose(tf.tidy(() => forward(x, adjacency)));
-        variables = layers.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
-        optimizer = new FlatAdam([{ variables, learningRate: 0.01 }]);
+        const weights = layers.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
+        state = { variables: weights, optimizer: new FlatAdam([{ variables: weights, learningRate: 0.01 }]) };
       }
-      const adam = optimizer as FlatAdam;
+      const { variables, optimizer } = state;
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => {
           let logits = forward(x, adjacency);
@@ -66,7 +65,7 @@ export function createGraphRunner(name: GraphModelName): GraphRunner {
           }
           return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1))) as tf.Scalar;
         }, variables);
-        adam.applyGradients(grads);
+        optimizer.applyGradients(grads);
         return value;
       });
       const value = (await loss.data())[0] as number;
@@ -79,7 +78,7 @@ export function createGraphRunner(name: GraphModelName): GraphRunner {
       logits.dispose();
     },
     dispose() {
-      optimizer?.dispose();
+      state?.optimizer.dispose();
       for (const layer of layers) {
         if (layer.built) layer.dispose();
       }
