@@ -37,12 +37,12 @@ describeBackends('smallBatchMatMul', () => {
 
     // The loss is linear in each operand, so central differences are exact up to rounding.
     const step = 1e-2;
-    const numeric = (target: tf.Tensor, flatIndex: number, which: 0 | 1): number => {
+    const numeric = (target: tf.Tensor, flatIndex: number, operand: 0 | 1): number => {
       const values = target.dataSync().slice();
       const at = (delta: number) => {
         values[flatIndex] = (target.dataSync()[flatIndex] as number) + delta;
         const moved = tf.tensor(values, target.shape);
-        const value = tf.tidy(() => (which === 0 ? loss(moved, b) : loss(a, moved)).dataSync()[0] as number);
+        const value = tf.tidy(() => (operand === 0 ? loss(moved, b) : loss(a, moved)).dataSync()[0] as number);
         moved.dispose();
         return value;
       };
