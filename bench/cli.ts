@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 export const SECTIONS = ['training', 'memory', 'scale', 'table'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
-export type BackendName = 'cpu' | 'wasm';
+/** `tensorflow` is the native backend of `@tensorflow/tfjs-node`, which is not a dependency. */
+export type BackendName = 'cpu' | 'wasm' | 'tensorflow';
 
 /** SRML-MCA presets the training section can run ('large' is too slow on cpu and wasm). */
 export const BENCH_PRESETS = ['tiny', 'fast', 'default'] as const;
@@ -39,8 +40,10 @@ export const USAGE = `Usage: npm run bench -- [flags]
 
   --quick                 few repeats, wasm only, scale sizes 1k and 10k (about 1 minute)
   --full                  more repeats and the 1M-user scale run
-  --backend cpu|wasm|both tfjs backends of the training section (default: both; wasm with --quick);
-                          the memory and scale sections use wasm when it is selected, else cpu
+  --backend NAME          tfjs backends of the training section: cpu, wasm, tensorflow or both
+                          (cpu and wasm; default: both, wasm with --quick); the memory, scale and
+                          table sections use wasm when it is selected, else the one named.
+                          tensorflow needs @tensorflow/tfjs-node installed
   --only LIST             comma-separated sections: ${SECTIONS.join(', ')} (default: all but table;
                           --full adds table, which runs the whole douyin-churn comparison once
                           per worker count at default epochs; --quick does not shorten it)
@@ -143,8 +146,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
   let backends: BackendName[];
   const backend = backendText ?? (quick ? 'wasm' : 'both');
   if (backend === 'both') backends = ['cpu', 'wasm'];
-  else if (backend === 'cpu' || backend === 'wasm') backends = [backend];
-  else throw new UsageError(`--backend must be cpu, wasm or both; received ${JSON.stringify(backend)}.`);
+  else if (backend === 'cpu' || backend === 'wasm' || backend === 'tensorflow') backends = [backend];
+  else throw new UsageError(`--backend must be cpu, wasm, tensorflow or both; received ${JSON.stringify(backend)}.`);
 
   // The table section runs the example once per worker count (about 30 min on the public CSV for 1 and 2), so only --full or --only picks it.
   const defaultSections = SECTIONS.filter((section) => section !== 'table' || full);

@@ -86,8 +86,8 @@ function runExample(workers: number, data: string | undefined, extraArgs: readon
 /**
  * Times the table with each worker count in `workerCounts`, one after the other. The run with
  * the most workers is judged against the target when it used at least one worker per core
- * (`cores`). `extraArgs` go to the example as they are (tests pass a small model list); the
- * benchmark passes none.
+ * (`cores`). `extraArgs` go to the example as they are: the benchmark passes `--backend` when
+ * the section runs on another backend than wasm, and tests pass a small model list.
  */
 export async function runTable(
   workerCounts: readonly number[],

@@ -4,15 +4,61 @@ import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
-export type BackendName = 'cpu' | 'wasm';
+/** `tensorflow` is the native backend that `@tensorflow/tfjs-node` registers. */
+export type BackendName = 'cpu' | 'wasm' | 'tensorflow';
 
-/** Activates `name`; the wasm backend runs single-threaded in Node, so workers add parallelism. */
-export async function setupBackend(name: BackendName): Promise<void> {
+/** Package that registers the `tensorflow` backend when it is imported. */
+export const TFJS_NODE_PACKAGE = '@tensorflow/tfjs-node';
+
+/** A backend that cannot be set up on this install, with the fix in the message. */
+export class BackendSetupError extends Error {
+  override name = 'BackendSetupError';
+}
+
+/** Imports a package by name; tests pass a stand-in. */
+export type ModuleLoader = (specifier: string) => Promise<unknown>;
+
+const importModule: ModuleLoader = (specifier) => import(specifier);
+
+/**
+ * Activates `name` and waits until it is ready. The `tensorflow` backend is imported only here,
+ * so the example runs without `@tensorflow/tfjs-node`, which is not a dependency of this package
+ * because its install downloads a native TensorFlow build.
+ *
+ * NOTE: the `tensorflow` path has only run against a stand-in module in the tests, because
+ * `@tensorflow/tfjs-node` cannot be installed on the machine where this example was developed.
+ *
+ * @throws BackendSetupError if `@tensorflow/tfjs-node` is missing or registers its backend with
+ *   another copy of `@tensorflow/tfjs-core`.
+ * @throws Error if the backend fails to initialise.
+ */
+export async function setupBackend(name: BackendName, loadModule: ModuleLoader = importModule): Promise<void> {
   // PROD turns off tfjs's debug checks and its "install tfjs-node" console notice.
   tf.env().set('PROD', true);
+  if (name === 'tensorflow') {
+    await loadTfjsNode(loadModule);
+  }
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) {
     throw new Error(`the tfjs ${name} backend failed to initialise`);
+  }
+}
+
+async function loadTfjsNode(loadModule: ModuleLoader): Promise<void> {
+  try {
+    await loadModule(TFJS_NODE_PACKAGE);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BackendSetupError(
+      `--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load: ${reason}. ` +
+        `Install it with \`npm install ${TFJS_NODE_PACKAGE}@${tf.version_core}\` (its install downloads a native TensorFlow build), or use --backend wasm.`,
+    );
+  }
+  if (tf.findBackendFactory('tensorflow') === null) {
+    throw new BackendSetupError(
+      `${TFJS_NODE_PACKAGE} loaded, but no "tensorflow" backend is registered with this copy of @tensorflow/tfjs-core ${tf.version_core}. ` +
+        `It registered its backend with another copy. Install the ${TFJS_NODE_PACKAGE} version that matches @tensorflow/tfjs-core, and check with \`npm ls @tensorflow/tfjs-core\` that only one copy is installed.`,
+    );
   }
 }

@@ -57,7 +57,8 @@ Run options:
                      seeded synthetic users of the same schema
   --drop-invalid-rows  skip CSV rows with a bad value instead of stopping (the report counts them)
   --users N          number of synthetic users when --data is absent (default 1000)
-  --backend NAME     tfjs backend: wasm (default) or cpu
+  --backend NAME     tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node
+                     installed; it runs several threads itself, so fewer --workers may be faster)
   --epochs N         maximum training epochs of SRML and SRML-MCA (default 60; early stopping);
                      GCN and GAT always train 200 epochs
   --seed N           seed of folds, weights, shuffling and dropout (default 42)
@@ -80,7 +81,7 @@ Score options:
   --high P           probability at or above which a user is "high" risk (default 0.7)
   --medium P         probability at or above which a user is "medium" risk (default 0.4)
   --batch-size N     rows scored per batch (default 4096)
-  --backend NAME     tfjs backend: wasm (default) or cpu
+  --backend NAME     tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node)
   --quiet            no progress output
 `;
 
@@ -111,12 +112,16 @@ function probability(name: string, text: string | undefined, fallback: number): 
   return value;
 }
 
+/** Every backend name that `--backend` accepts. */
+const BACKEND_NAMES: readonly BackendName[] = ['cpu', 'wasm', 'tensorflow'];
+
 function backendOf(text: string | undefined): BackendName {
   const value = text ?? 'wasm';
-  if (value !== 'cpu' && value !== 'wasm') {
-    throw new UsageError(`--backend must be cpu or wasm; received ${JSON.stringify(value)}. (tfjs-node is not used by this example.)`);
+  const name = BACKEND_NAMES.find((candidate) => candidate === value);
+  if (name === undefined) {
+    throw new UsageError(`--backend must be cpu, wasm or tensorflow; received ${JSON.stringify(value)}.`);
   }
-  return value;
+  return name;
 }
 
 function existingFile(option: string, path: string | undefined): string {

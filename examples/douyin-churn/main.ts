@@ -4,6 +4,7 @@
  */
 import { cpus } from 'node:os';
 import { SrmlError } from '../../src/index';
+import { BackendSetupError } from './backend';
 import { HELP, parseCommand, UsageError } from './cli-options';
 import { printTables, runCommand } from './run-command';
 import { scoreCommand } from './score-command';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Input and usage problems get one line; anything else is a bug and keeps its stack.
-  if (error instanceof UsageError || error instanceof SrmlError) {
+  if (error instanceof UsageError || error instanceof SrmlError || error instanceof BackendSetupError) {
     process.stderr.write(`douyin-churn: ${cliMessage(error.message)}\n`);
   } else if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' || (error as NodeJS.ErrnoException)?.code === 'EACCES') {
     process.stderr.write(`douyin-churn: ${(error as Error).message}\n`);

@@ -24,4 +24,17 @@ describe('douyin-churn options', () => {
       out: 'scores.csv',
     });
   });
+
+  it('backend accepts tensorflow', () => {
+    expect(parseCommand(['--backend', 'tensorflow'], 2)).toMatchObject({ backend: 'tensorflow' });
+    expect(parseCommand(['score', '--model', '.', '--data', 'package.json', '--backend', 'tensorflow'], 2)).toMatchObject({
+      backend: 'tensorflow',
+    });
+    expect(parseCommand([], 2)).toMatchObject({ backend: 'wasm' });
+  });
+
+  it('rejects unknown backend', () => {
+    expect(() => parseCommand(['--backend', 'node'], 2)).toThrow(UsageError);
+    expect(() => parseCommand(['--backend', 'node'], 2)).toThrow('--backend must be cpu, wasm or tensorflow; received "node".');
+  });
 });

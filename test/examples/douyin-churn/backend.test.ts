@@ -1,0 +1,82 @@
+/**
+ * Backend selection of the douyin-churn example, including `--backend tensorflow` with a
+ * stand-in for `@tensorflow/tfjs-node`: the cpu backend's kernels registered under the name
+ * "tensorflow", which is what importing tfjs-node does with its native kernels.
+ */
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackendSetupError, setupBackend, TFJS_NODE_PACKAGE } from '../../../examples/douyin-churn/backend';
+import { SRMLMCA } from '../../../src/index';
+import { toyTable } from '../../helpers/toy-table';
+
+function isInstalled(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Registers a "tensorflow" backend made of the cpu backend's kernels, as a loaded tfjs-node would. */
+async function registerStandIn(specifier: string): Promise<void> {
+  expect(specifier).toBe(TFJS_NODE_PACKAGE);
+  for (const kernel of tf.getKernelsForBackend('cpu')) {
+    tf.registerKernel({ ...kernel, backendName: 'tensorflow' });
+  }
+  tf.registerBackend('tensorflow', () => new MathBackendCPU());
+}
+
+afterEach(async () => {
+  await setupBackend('cpu');
+  if (tf.findBackendFactory('tensorflow') !== null) {
+    tf.removeBackend('tensorflow');
+    for (const kernel of tf.getKernelsForBackend('tensorflow')) {
+      tf.unregisterKernel(kernel.kernelName, 'tensorflow');
+    }
+  }
+});
+
+describe('douyin-churn setupBackend', () => {
+  it.each(['cpu', 'wasm'] as const)('activates %s', async (name) => {
+    await setupBackend(name);
+    expect(tf.getBackend()).toBe(name);
+  });
+
+  it('loads tfjs-node for tensorflow', async () => {
+    await setupBackend('tensorflow', registerStandIn);
+    expect(tf.getBackend()).toBe('tensorflow');
+
+    // The library's wasm-only paths fall back to plain tfjs ops on any other backend.
+    const table = toyTable(24, 1);
+    const model = new SRMLMCA({ numNumeric: table.numericColumns.length, cardinalities: table.cardinalities, preset: 'tiny', seed: 1 });
+    await model.fit(table, { epochs: 1, seed: 1 });
+    const probabilities = await model.predictProba(table);
+    expect(probabilities).toHaveLength(table.numRows);
+    expect(probabilities.every((p) => p >= 0 && p <= 1)).toBe(true);
+    model.dispose();
+  });
+
+  it('explains a missing tfjs-node', async () => {
+    const missing = async (): Promise<never> => {
+      throw new Error(`Cannot find package '${TFJS_NODE_PACKAGE}'`);
+    };
+    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(BackendSetupError);
+    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load: Cannot find package`);
+    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`npm install ${TFJS_NODE_PACKAGE}@${tf.version_core}`);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('explains a second tfjs-core copy', async () => {
+    const registersNothing = async (): Promise<void> => {};
+    await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(BackendSetupError);
+    await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(/no "tensorflow" backend is registered/);
+    await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(/npm ls @tensorflow\/tfjs-core/);
+  });
+
+  it.skipIf(isInstalled(TFJS_NODE_PACKAGE))('imports tfjs-node by name', async () => {
+    await expect(setupBackend('tensorflow')).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load`);
+  });
+});
