@@ -35,3 +35,25 @@ const matMulExplicitGradImpl = tf.customGrad((...args: Array<tf.Tensor | tf.Grad
 export function matMulExplicitGrad(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return matMulExplicitGradImpl(a, b) as tf.Tensor2D;
 }
+
+/**
+ * Returns a·b for 2-D `a` `[M, K]` and `b` `[K, P]` with a gradient for `b` only. `a` is
+ * treated as a constant, such as a graph's node features, and gets no gradient at all, so use
+ * it only where no path from the loss needs one. b's gradient is computed as (dyᵀ·a)ᵀ. The
+ * wasm backend then packs the right operand `a` `[M, K]` instead of dy `[M, P]`, which is
+ * cheaper when K < P.
+ */
+export function matMulConstantLeft(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const product = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const weight = args[0] as tf.Tensor2D;
+    const save = args[1] as tf.GradSaveFunc;
+    // Saved (kept past the caller's tidy) because the gradient reads it after the forward pass.
+    save([a]);
+    return {
+      value: tf.matMul(a, weight),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+        transpose2d(tf.matMul(transpose2d(dy as tf.Tensor2D), saved[0] as tf.Tensor2D)),
+    };
+  });
+  return product(b) as tf.Tensor2D;
+}

@@ -123,6 +123,11 @@ export interface GATConvArgs extends LayerArgs {
  * **Output shape:** `[N, K·F′]` float32 when `concat`, otherwise `[N, F′]`; with a leading B
  * for a batch.
  *
+ * **Call options:** `training` turns the attention dropout on. `inputGradient: false` declares X
+ * a constant, such as a graph's node features in the first layer, so the backward pass skips
+ * X's gradient and computes the weights' gradients more cheaply. No gradient reaches X then,
+ * so leave it on when X comes from trainable layers.
+ *
  * **Differs from the paper:** the attention is computed for all N² pairs and masked, so memory
  * grows with K·N² (32 MB per intermediate for K = 8, N = 1000). PyG adds 1e-16 to the softmax
  * denominator. With at least one unmasked entry per row the dense softmax needs no guard, and
@@ -247,6 +252,7 @@ export class GATConv extends tfl.layers.Layer {
       return tf.zeros([...x.shape.slice(0, -1), this.outputUnits]);
     }
     const training = kwargs['training'] === true;
+    const inputGradient = kwargs['inputGradient'] !== false;
     const dropoutSeed = this.nextDropoutSeed(training);
 
     return tf.tidy(() => {
@@ -259,7 +265,13 @@ export class GATConv extends tfl.layers.Layer {
 
       // X̃ = X·W: [.., N, F_in] → [.., N, K·F′] → [.., N, K, F′] → [.., K, N, F′].
       const kernel = (this.kernel as tfl.LayerVariable).read() as tf.Tensor2D;
-      const projected = tf.transpose(tf.reshape(nodeProduct(x, kernel), [...lead, n, heads, units]), headsFirst);
+      const flat = nodeProduct(x, kernel, inputGradient);
+      const projected = tf.transpose(tf.reshape(flat, [...lead, n, heads, units]), headsFirst);
+      const nodeScores = scoreNodes(
+        flat,
+        (this.attentionSource as tfl.LayerVariable).read(),
+        (this.attentionTarget as tfl.LayerVariable).read(),
+      );
 
       // α: [.., K, N, N], then optional dropout on the coefficients.
       const mask = attentionMask(adjacency, this.addSelfLoops);
@@ -270,6 +282,7 @@ export class GATConv extends tfl.layers.Layer {
         mask: lead.length === 0 ? mask : tf.reshape(mask, [...lead, 1, n, n]),
         negativeSlope: this.negativeSlope,
         everyRowHasEdge: this.addSelfLoops,
+        nodeScores,
       });
       if (training && this.dropout > 0) {
         alpha = tf.dropout(alpha, this.dropout, undefined, dropoutSeed);
@@ -283,7 +296,7 @@ export class GATConv extends tfl.layers.Layer {
       let output: tf.Tensor = this.concat ? tf.reshape(aggregated, [...lead, n, heads * units]) : tf.mean(aggregated, -2);
 
       if (this.rootKernel !== undefined) {
-        output = tf.add(output, nodeProduct(x, this.rootKernel.read() as tf.Tensor2D));
+        output = tf.add(output, nodeProduct(x, this.rootKernel.read() as tf.Tensor2D, inputGradient));
       }
       if (this.bias !== undefined) {
         output = tf.add(output, this.bias.read());
@@ -359,6 +372,48 @@ export interface AttentionInputs {
    * @defaultValue false
    */
   everyRowHasEdge?: boolean;
+  /**
+   * Per-node scores ⟨X̃_h[j], a_src,h⟩ and ⟨X̃_h[i], a_dst,h⟩, each `[K, N]` or `[B, K, N]`, as
+   * {@link scoreNodes} returns them. When absent, they are computed from `projected`.
+   */
+  nodeScores?: NodeScores;
+}
+
+/** Per-node attention scores of each head, `[K, N]` or `[B, K, N]` each. */
+export interface NodeScores {
+  source: tf.Tensor;
+  target: tf.Tensor;
+}
+
+/**
+ * Computes the per-node scores of every head from X̃ in its flat layout `[.., N, K·F′]`, as
+ * one 2-D matMul with a block-diagonal `[K·F′, 2K]` matrix that holds a_src and a_dst. On wasm
+ * that is cheaper than multiplying and summing the `[.., K, N, F′]` layout. Shapes: `flat`
+ * `[.., N, K·F′]`, `attentionSource` and `attentionTarget` `[K, F′]` → `[.., K, N]` each.
+ */
+export function scoreNodes(flat: tf.Tensor, attentionSource: tf.Tensor, attentionTarget: tf.Tensor): NodeScores {
+  return tf.tidy(() => {
+    const [heads, units] = attentionSource.shape as [number, number];
+    const lead = flat.shape.slice(0, -2);
+    const n = flat.shape[flat.rank - 2] as number;
+
+    // blockOf[h·F′ + f, h′] = 1 when h = h′: spreads each head's vector to its own column.
+    const blockOf = new Float32Array(heads * units * heads);
+    for (let h = 0; h < heads; h++) {
+      for (let f = 0; f < units; f++) {
+        blockOf[(h * units + f) * heads + h] = 1;
+      }
+    }
+    const block = tf.tensor2d(blockOf, [heads * units, heads]);
+    const spread = (vectors: tf.Tensor): tf.Tensor => tf.mul(tf.reshape(vectors, [heads * units, 1]), block);
+    const weights = tf.concat([spread(attentionSource), spread(attentionTarget)], 1) as tf.Tensor2D;
+
+    // [.., N, K·F′] x [K·F′, 2K] → [.., N, 2K] → [.., 2K, N].
+    const scores = tf.reshape(nodeProduct(flat, weights), [...lead, n, 2 * heads]);
+    const byHead = tf.transpose(scores, lead.length === 0 ? [1, 0] : [0, 2, 1]);
+    const [source, target] = tf.split(byHead, 2, lead.length) as [tf.Tensor, tf.Tensor];
+    return { source, target };
+  });
 }
 
 /**
@@ -380,8 +435,8 @@ export function computeAttention(inputs: AttentionInputs): tf.Tensor {
       lead.length === 0
         ? tf.matMul(projected as tf.Tensor3D, tf.reshape(weights, [heads, units, 1]) as tf.Tensor3D)
         : tf.sum(tf.mul(projected, tf.reshape(weights, [heads, 1, units])), -1, true);
-    const sourceScore = score(attentionSource);
-    const targetScore = score(attentionTarget);
+    const sourceScore = inputs.nodeScores === undefined ? score(attentionSource) : tf.reshape(inputs.nodeScores.source, [...lead, heads, n, 1]);
+    const targetScore = inputs.nodeScores === undefined ? score(attentionTarget) : tf.reshape(inputs.nodeScores.target, [...lead, heads, n, 1]);
 
     // e[.., h, i, j] = LeakyReLU(target_i + source_j): [.., K, N, 1] + [.., K, 1, N] → [.., K, N, N].
     const scores = leakyRelu(tf.add(targetScore, tf.reshape(sourceScore, [...lead, heads, 1, n])), negativeSlope);

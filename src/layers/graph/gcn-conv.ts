@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InvalidArgumentError, ShapeMismatchError } from '../../errors';
-import { matMulExplicitGrad } from '../../ops/matmul-explicit-grad';
+import { matMulConstantLeft, matMulExplicitGrad } from '../../ops/matmul-explicit-grad';
 import { requireBoolean, requireInteger, requireOneOf } from '../../validate';
 import type { Initializer, Kwargs, LayerArgs } from '../internal/tfl-types';
 
@@ -125,6 +125,11 @@ export interface GCNConvArgs extends LayerArgs {
  *
  * **Output shape:** `[N, F_out]` float32, or `[B, N, F_out]` for a batch.
  *
+ * **Call options:** `inputGradient: false` declares X a constant, such as a graph's node
+ * features in the first layer, so the backward pass skips X's gradient and computes the
+ * weights' gradients more cheaply. No gradient reaches X then, so leave it on when X comes from
+ * trainable layers.
+ *
  * **Differs from the paper:** `rootWeight` is an extension taken from PyG's `GraphConv`
  * (off by default, which gives the paper's layer). The adjacency is dense: memory and time
  * grow with N², about 4 MB and N²·F_out multiply-adds per call for N = 1000. When the layer
@@ -214,7 +219,7 @@ export class GCNConv extends tfl.layers.Layer {
     return [...first.slice(0, -1), this.units];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const [x, adjacency] = splitGraphInputs(OWNER, inputs);
     if (x.shape.slice(0, -1).includes(0)) {
       // No node at all (B = 0 or N = 0). On wasm an empty GATConv batch failed with a divide-by-zero error.
@@ -230,11 +235,12 @@ export class GCNConv extends tfl.layers.Layer {
 
       // X·Θ: [.., N, F_in] → [.., N, F_out]; then Â·(X·Θ): [.., N, F_out].
       const kernel = (this.kernel as tfl.LayerVariable).read() as tf.Tensor2D;
-      const transformed = nodeProduct(x, kernel);
+      const inputGradient = kwargs['inputGradient'] !== false;
+      const transformed = nodeProduct(x, kernel, inputGradient);
       let output: tf.Tensor = tf.matMul(propagation, transformed);
 
       if (this.rootKernel !== undefined) {
-        output = tf.add(output, nodeProduct(x, this.rootKernel.read() as tf.Tensor2D));
+        output = tf.add(output, nodeProduct(x, this.rootKernel.read() as tf.Tensor2D, inputGradient));
       }
       if (this.bias !== undefined) {
         output = tf.add(output, this.bias.read());
@@ -381,14 +387,16 @@ export function checkBuiltFeatureCount(owner: string, inputs: unknown, featureCo
  * Multiplies the node features of one graph `[N, F]` or a batch `[B, N, F]` by a weight
  * `[F, F′]` → `[N, F′]` or `[B, N, F′]`, as one 2-D matMul. Its gradient uses plain products
  * ({@link matMulExplicitGrad}): tfjs's own gradient of X·W is a transposed product, which ran
- * 10x slower on wasm for `[1024, 25]` features.
+ * 10x slower on wasm for `[1024, 25]` features. With `inputGradient` false, X is a constant
+ * and only the weight gets a gradient ({@link matMulConstantLeft}).
  * @internal
  */
-export function nodeProduct(x: tf.Tensor, weight: tf.Tensor2D): tf.Tensor {
+export function nodeProduct(x: tf.Tensor, weight: tf.Tensor2D, inputGradient = true): tf.Tensor {
+  const product = inputGradient ? matMulExplicitGrad : matMulConstantLeft;
   if (x.rank === 2) {
-    return matMulExplicitGrad(x as tf.Tensor2D, weight);
+    return product(x as tf.Tensor2D, weight);
   }
-  const flat = matMulExplicitGrad(tf.reshape(x, [-1, weight.shape[0]]) as tf.Tensor2D, weight);
+  const flat = product(tf.reshape(x, [-1, weight.shape[0]]) as tf.Tensor2D, weight);
   return tf.reshape(flat, [...x.shape.slice(0, -1), weight.shape[1]]);
 }
 

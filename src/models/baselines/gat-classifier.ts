@@ -117,7 +117,7 @@ export class GATClassifier extends TransductiveGraphClassifier {
     const variables = (layer: tfl.layers.Layer): tf.Variable[] => layer.trainableWeights.map((w) => w.read() as tf.Variable);
 
     return {
-      first: (x, adjacency, training) => tf.tidy(() => tf.elu(first.apply([x, adjacency], { training }) as tf.Tensor3D)),
+      first: (x, adjacency, training) => tf.tidy(() => tf.elu(first.apply([x, adjacency], { training, inputGradient: false }) as tf.Tensor3D)),
       second: (hidden, adjacency, training) => second.apply([hidden, adjacency], { training }) as tf.Tensor3D,
       penalisedWeights: () => [...variables(first), ...variables(second)].filter((v) => v.shape.length === 2),
       trainableVariables: () => [...variables(first), ...variables(second)],

@@ -86,7 +86,7 @@ export class GCNClassifier extends TransductiveGraphClassifier {
     const variables = (layer: tfl.layers.Layer): tf.Variable[] => layer.trainableWeights.map((w) => w.read() as tf.Variable);
 
     return {
-      first: (x, adjacency) => tf.tidy(() => tf.relu(first.apply([x, adjacency]) as tf.Tensor3D)),
+      first: (x, adjacency) => tf.tidy(() => tf.relu(first.apply([x, adjacency], { inputGradient: false }) as tf.Tensor3D)),
       second: (hidden, adjacency) => second.apply([hidden, adjacency]) as tf.Tensor3D,
       penalisedWeights: () => variables(first).filter((v) => v.shape.length === 2),
       trainableVariables: () => [...variables(first), ...variables(second)],

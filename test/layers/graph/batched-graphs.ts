@@ -76,6 +76,26 @@ export function describeBatchedGraphs(makeLayer: () => tfl.layers.Layer, makeGra
     tf.dispose([x, a, rowWeights, probe, batched.value, perGraph.value, ...Object.values(batched.grads), ...Object.values(perGraph.grads)]);
   });
 
+  it('constant input keeps weight gradients', () => {
+    const layer = makeLayer();
+    const x = tf.tensor3d(padded.map((g) => g.x));
+    const a = tf.tensor3d(padded.map((g) => g.a));
+    const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const probe = seededUniform([graphs.length, size, layer.computeOutputShape([x.shape, a.shape]).slice(-1)[0] as number], 906);
+    const loss = (kwargs: Record<string, unknown>) => (): tf.Scalar => tf.sum(tf.mul(layer.apply([x, a], kwargs) as tf.Tensor, probe));
+    const before = tf.memory().numTensors;
+    const constant = tf.variableGrads(loss({ inputGradient: false }), weights);
+    const tensorsAfter = tf.memory().numTensors;
+    const plain = tf.variableGrads(loss({}), weights);
+    expectClose(constant.value, plain.value);
+    for (const w of weights) {
+      expectClose(constant.grads[w.name] as tf.Tensor, plain.grads[w.name] as tf.Tensor, { atol: 1e-5 });
+    }
+    // Only the loss and one gradient per weight outlive the call.
+    expect(tensorsAfter - before).toBe(1 + weights.length);
+    tf.dispose([x, a, probe, constant.value, plain.value, ...Object.values(constant.grads), ...Object.values(plain.grads)]);
+  });
+
   it('batch gradients match differences', () => {
     const layer = makeLayer();
     const x = tf.tensor3d(padded.map((g) => g.x));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeMismatchError } from '../../../src/errors';
-import { GATConv, attentionMask, computeAttention, type GATConvArgs } from '../../../src/layers/graph/gat-conv';
+import { GATConv, attentionMask, computeAttention, scoreNodes, type GATConvArgs } from '../../../src/layers/graph/gat-conv';
 import { createRng } from '../../../src/random';
 import { describeBackends, useBackend } from '../../helpers/backends';
 import { expectClose, expectFinite } from '../../helpers/expect-close';
@@ -237,6 +237,38 @@ describeBackends('GATConv values', () => {
     const skipped = computeAttention({ ...inputs, everyRowHasEdge: true });
     expect(skipped.arraySync()).toEqual(masked.arraySync());
     tf.dispose([projected, source, target, a, mask, masked, skipped]);
+  });
+
+  it.each([[[]], [[3]]])('scoreNodes matches per-head sums, lead %j', (lead: number[]) => {
+    const [heads, n, units] = [2, 5, 3];
+    const flat = seededNormal([...lead, n, heads * units], 817);
+    const source = seededUniform([heads, units], 818);
+    const target = seededUniform([heads, units], 819);
+    const scores = scoreNodes(flat, source, target);
+
+    // Reference: X̃ as [.., K, N, F′], then Σ_f X̃[.., h, j, f]·a[h, f].
+    const byHead = tf.transpose(tf.reshape(flat, [...lead, n, heads, units]), lead.length === 0 ? [1, 0, 2] : [0, 2, 1, 3]);
+    const expected = (vectors: tf.Tensor): tf.Tensor => tf.sum(tf.mul(byHead, tf.reshape(vectors, [heads, 1, units])), -1);
+    expect(scores.source.shape).toEqual([...lead, heads, n]);
+    expect(scores.target.shape).toEqual([...lead, heads, n]);
+    expectClose(scores.source, expected(source));
+    expectClose(scores.target, expected(target));
+    tf.dispose([flat, source, target, scores.source, scores.target, byHead]);
+  });
+
+  it('given node scores change nothing', () => {
+    const flat = seededNormal([6, 2 * 3], 820);
+    const projected = tf.transpose(tf.reshape(flat, [6, 2, 3]), [1, 0, 2]);
+    const source = seededUniform([2, 3], 821);
+    const target = seededUniform([2, 3], 822);
+    const a = tf.tensor2d(seededAdjacency(6, 823));
+    const mask = attentionMask(a, true);
+    const inputs = { projected, attentionSource: source, attentionTarget: target, mask, negativeSlope: 0.2 };
+    const computed = computeAttention(inputs);
+    const nodeScores = scoreNodes(flat, source, target);
+    const given = computeAttention({ ...inputs, nodeScores });
+    expectClose(given, computed);
+    tf.dispose([flat, projected, source, target, a, mask, computed, given, nodeScores.source, nodeScores.target]);
   });
 
   it('attention rows sum to one', () => {
