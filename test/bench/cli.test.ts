@@ -1,12 +1,7 @@
 /** The benchmark's `--backend` flag. */
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs, UsageError, type BenchOptions } from '../../bench/cli';
-
-function parse(argv: string[]): BenchOptions {
-  const options = parseBenchArgs(argv);
-  if (options === 'help') throw new Error('expected options, received help');
-  return options;
-}
+import { UsageError } from '../../bench/cli';
+import { parse } from './parse-options';
 
 describe('bench --backend', () => {
   it('defaults to cpu and wasm', () => {

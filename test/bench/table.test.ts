@@ -3,15 +3,9 @@
  * (small) run of the example through the same child-process path.
  */
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs, type BenchOptions } from '../../bench/cli';
+import { parse } from './parse-options';
 import { formatTable } from '../../bench/report';
 import { runTable, TABLE_TARGET_SECONDS } from '../../bench/table';
-
-function parse(argv: string[]): BenchOptions {
-  const options = parseBenchArgs(argv);
-  if (options === 'help') throw new Error('expected options, received help');
-  return options;
-}
 
 describe('bench table section', () => {
   it('runs only with --full or --only', () => {
