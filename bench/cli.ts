@@ -157,6 +157,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       throw new UsageError(`--only accepts ${SECTIONS.join(', ')}; received ${JSON.stringify(section)}.`);
     }
   }
+  if (backends.length === 1 && backends[0] === 'tensorflow' && tableWorkers?.some((count) => count > 1)) {
+    throw new UsageError('--table-workers: the example runs every job in one thread with --backend tensorflow, so pass 1 or omit the flag.');
+  }
   if (!sections.includes('table') && (tableData !== undefined || tableWorkers !== undefined)) {
     const flag = tableData !== undefined ? '--table-data' : '--table-workers';
     throw new UsageError(`${flag} applies to the table section only, which this run leaves out. Add --only table or --full.`);

@@ -116,6 +116,12 @@ async function main(): Promise<void> {
   print(`machine: ${meta.nproc} cores, ${meta.cpuModel}, Node ${meta.node}, tfjs ${meta.tfjs}; load average at start ${meta.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`);
   print(meta.note);
 
+  // Fails early, with the fix in one line, when --backend tensorflow cannot load tfjs-node: the
+  // scale and table sections would otherwise fail in child processes.
+  if (options.backends.includes('tensorflow')) {
+    await useBackend('tensorflow');
+  }
+
   const needsTable = options.sections.includes('training') || options.sections.includes('memory');
   const table = needsTable ? syntheticTable(TABLE_ROWS) : undefined;
 
@@ -149,10 +155,13 @@ async function main(): Promise<void> {
   }
 
   if (options.sections.includes('table')) {
-    const workerCounts = options.tableWorkers ?? [...new Set([1, availableParallelism()])];
+    // tfjs-node runs in the example's main thread and uses every core itself, so one worker
+    // covers the machine; the single-threaded backends need one worker per core.
+    const machineWorkers = mainBackend === 'tensorflow' ? 1 : availableParallelism();
+    const workerCounts = options.tableWorkers ?? [...new Set([1, machineWorkers])];
     // The example runs on wasm by default.
     const backendFlags = mainBackend === 'wasm' ? [] : ['--backend', mainBackend];
-    result.table = await runTable(workerCounts, options.tableData, log, backendFlags);
+    result.table = await runTable(workerCounts, options.tableData, log, backendFlags, machineWorkers);
     print(`\n== douyin-churn table ==\n${formatTable(result.table)}`);
   }
 

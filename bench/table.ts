@@ -32,7 +32,10 @@ export interface TableSectionResult {
   runs: TableRun[];
   /** Flags passed to the example beyond the defaults (tests pass a small model list). */
   exampleFlags: string[];
-  /** Cores of the machine: the target is judged on a run with at least this many workers. */
+  /**
+   * Workers that use the whole machine: its cores for the single-threaded cpu and wasm
+   * backends, 1 for tensorflow. The target is judged on a run with at least this many workers.
+   */
   cores: number;
   /**
    * Verdict of the run with the most workers against {@link TABLE_TARGET_SECONDS}, or undefined

@@ -46,19 +46,30 @@ export async function setupBackend(name: BackendName, loadModule: ModuleLoader =
 }
 
 async function loadTfjsNode(loadModule: ModuleLoader): Promise<void> {
+  // --no-save: installing into this repository should not change its package.json.
+  const install = `npm install --no-save ${TFJS_NODE_PACKAGE}@${tf.version_core}`;
+  let loaded: unknown;
   try {
-    await loadModule(TFJS_NODE_PACKAGE);
+    loaded = await loadModule(TFJS_NODE_PACKAGE);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new BackendSetupError(
       `--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load: ${reason}. ` +
-        `Install it with \`npm install ${TFJS_NODE_PACKAGE}@${tf.version_core}\` (its install downloads a native TensorFlow build), or use --backend wasm.`,
+        `Install it with \`${install}\` (its install downloads a native TensorFlow build), or use --backend wasm.`,
+    );
+  }
+
+  // tfjs-node re-exports the tfjs-core it was built against; another version may miss kernels
+  // or behave differently, so stop before anything runs.
+  const loadedCore = (loaded as { version_core?: unknown } | null)?.version_core;
+  if (typeof loadedCore === 'string' && loadedCore !== tf.version_core) {
+    throw new BackendSetupError(
+      `${TFJS_NODE_PACKAGE} was built for @tensorflow/tfjs-core ${loadedCore}, but this install has ${tf.version_core}. Install the matching version with \`${install}\`.`,
     );
   }
   if (tf.findBackendFactory('tensorflow') === null) {
     throw new BackendSetupError(
-      `${TFJS_NODE_PACKAGE} loaded, but no "tensorflow" backend is registered with this copy of @tensorflow/tfjs-core ${tf.version_core}. ` +
-        `It registered its backend with another copy. Install the ${TFJS_NODE_PACKAGE} version that matches @tensorflow/tfjs-core, and check with \`npm ls @tensorflow/tfjs-core\` that only one copy is installed.`,
+      `${TFJS_NODE_PACKAGE} loaded but registered no "tensorflow" backend. Reinstall it with \`${install}\`, and check with \`npm ls @tensorflow/tfjs-core\` that its tfjs-core version matches.`,
     );
   }
 }

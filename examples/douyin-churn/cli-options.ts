@@ -58,14 +58,14 @@ Run options:
   --drop-invalid-rows  skip CSV rows with a bad value instead of stopping (the report counts them)
   --users N          number of synthetic users when --data is absent (default 1000)
   --backend NAME     tfjs backend: wasm (default), cpu, or tensorflow (needs @tensorflow/tfjs-node
-                     installed; it runs several threads itself, so fewer --workers may be faster)
+                     installed; it runs every job in the main thread and uses several cores itself)
   --epochs N         maximum training epochs of SRML and SRML-MCA (default 60; early stopping);
                      GCN and GAT always train 200 epochs
   --seed N           seed of folds, weights, shuffling and dropout (default 42)
   --folds N          cross-validation folds (default 5)
   --models LIST      comma-separated: ${MODEL_KEYS.join(', ')} (default: ${DEFAULT_MODELS.join(',')})
   --settings LIST    paper, noLeak or both (default: paper,noLeak)
-  --workers N        worker threads (default: one per core)
+  --workers N        worker threads (default: one per core; 1 with --backend tensorflow)
   --preset NAME      SRML-MCA size: tiny, fast (default), default, large
   --out DIR          report folder (default: report)
   --no-save-model    skip training and saving the final model (SRML-MCA + input gate, or
@@ -236,18 +236,27 @@ export function parseCommand(argv: string[], cores: number): Command {
   if (values.data !== undefined && values.users !== undefined) {
     throw new UsageError('--users sets the size of the synthetic data; it cannot be combined with --data.');
   }
+  const backend = backendOf(values.backend);
+  const workers = positiveInteger('workers', values.workers, backend === 'tensorflow' ? 1 : Math.max(1, cores));
+  if (backend === 'tensorflow' && workers > 1) {
+    // tfjs-node's native binding fails to load in a second worker thread (tensorflow/tfjs#8388).
+    throw new UsageError(
+      `--backend tensorflow runs every job in the main thread, because tfjs-node fails to load in more than one worker thread; received --workers ${workers}. ` +
+        'Omit --workers: tfjs-node uses several cores by itself.',
+    );
+  }
   return {
     command: 'run',
     data: values.data === undefined ? undefined : existingFile('data', values.data),
     dropInvalidRows: values['drop-invalid-rows'] ?? false,
     users: positiveInteger('users', values.users, 1000),
-    backend: backendOf(values.backend),
+    backend,
     epochs: positiveInteger('epochs', values.epochs, 60),
     seed: nonNegativeInteger('seed', values.seed, 42),
     folds,
     models: [...new Set(models)] as ModelKey[],
     settings: [...new Set(settings)] as Setting[],
-    workers: positiveInteger('workers', values.workers, Math.max(1, cores)),
+    workers,
     preset: preset as SRMLMCAPresetName,
     out: values.out ?? 'report',
     saveModel: !(values['no-save-model'] ?? false),

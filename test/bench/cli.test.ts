@@ -14,6 +14,13 @@ describe('bench --backend', () => {
     expect(parse(['--backend', name]).backends).toEqual([name]);
   });
 
+  it('tensorflow table runs one worker', () => {
+    expect(parse(['--backend', 'tensorflow', '--only', 'table', '--table-workers', '1']).tableWorkers).toEqual([1]);
+    expect(() => parse(['--backend', 'tensorflow', '--only', 'table', '--table-workers', '1,2'])).toThrow(
+      '--table-workers: the example runs every job in one thread with --backend tensorflow, so pass 1 or omit the flag.',
+    );
+  });
+
   it('rejects unknown names', () => {
     expect(() => parse(['--backend', 'webgl'])).toThrow(UsageError);
     expect(() => parse(['--backend', 'webgl'])).toThrow('--backend must be cpu, wasm, tensorflow or both; received "webgl".');

@@ -12,6 +12,7 @@ import {
   checkBuiltFeatureCount,
   checkGraphInputShapes,
   createGraphInitializer,
+  inputGradientOption,
   requireSeed,
   nodeProduct,
   splitGraphInputs,
@@ -125,8 +126,11 @@ export interface GATConvArgs extends LayerArgs {
  *
  * **Call options:** `training` turns the attention dropout on. `inputGradient: false` declares X
  * a constant, such as a graph's node features in the first layer, so the backward pass skips
- * X's gradient and computes the weights' gradients more cheaply. No gradient reaches X then,
- * so leave it on when X comes from trainable layers.
+ * X's gradient and computes the weights' gradients more cheaply. The layer then passes no
+ * gradient to X: a gradient of the loss with respect to X fails with tfjs's "Cannot compute
+ * gradient" error when X reaches the loss only through this layer, and silently leaves out
+ * this layer's share when X also reaches the loss another way. Leave it on (the default) when
+ * X comes from trainable layers.
  *
  * **Differs from the paper:** the attention is computed for all N² pairs and masked, so memory
  * grows with K·N² (32 MB per intermediate for K = 8, N = 1000). PyG adds 1e-16 to the softmax
@@ -252,7 +256,7 @@ export class GATConv extends tfl.layers.Layer {
       return tf.zeros([...x.shape.slice(0, -1), this.outputUnits]);
     }
     const training = kwargs['training'] === true;
-    const inputGradient = kwargs['inputGradient'] !== false;
+    const inputGradient = inputGradientOption(OWNER, kwargs);
     const dropoutSeed = this.nextDropoutSeed(training);
 
     return tf.tidy(() => {
@@ -396,6 +400,10 @@ export function scoreNodes(flat: tf.Tensor, attentionSource: tf.Tensor, attentio
     const [heads, units] = attentionSource.shape as [number, number];
     const lead = flat.shape.slice(0, -2);
     const n = flat.shape[flat.rank - 2] as number;
+    if (flat.size === 0) {
+      // No node at all; wasm's matMul fails with a divide-by-zero error on an empty batch.
+      return { source: tf.zeros([...lead, heads, n]), target: tf.zeros([...lead, heads, n]) };
+    }
 
     // blockOf[h·F′ + f, h′] = 1 when h = h′: spreads each head's vector to its own column.
     const blockOf = new Float32Array(heads * units * heads);

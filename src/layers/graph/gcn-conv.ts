@@ -127,8 +127,10 @@ export interface GCNConvArgs extends LayerArgs {
  *
  * **Call options:** `inputGradient: false` declares X a constant, such as a graph's node
  * features in the first layer, so the backward pass skips X's gradient and computes the
- * weights' gradients more cheaply. No gradient reaches X then, so leave it on when X comes from
- * trainable layers.
+ * weights' gradients more cheaply. The layer then passes no gradient to X: a gradient of the
+ * loss with respect to X fails with tfjs's "Cannot compute gradient" error when X reaches the
+ * loss only through this layer, and silently leaves out this layer's share when X also reaches
+ * the loss another way. Leave it on (the default) when X comes from trainable layers.
  *
  * **Differs from the paper:** `rootWeight` is an extension taken from PyG's `GraphConv`
  * (off by default, which gives the paper's layer). The adjacency is dense: memory and time
@@ -235,7 +237,7 @@ export class GCNConv extends tfl.layers.Layer {
 
       // X·Θ: [.., N, F_in] → [.., N, F_out]; then Â·(X·Θ): [.., N, F_out].
       const kernel = (this.kernel as tfl.LayerVariable).read() as tf.Tensor2D;
-      const inputGradient = kwargs['inputGradient'] !== false;
+      const inputGradient = inputGradientOption(OWNER, kwargs);
       const transformed = nodeProduct(x, kernel, inputGradient);
       let output: tf.Tensor = tf.matMul(propagation, transformed);
 
@@ -398,6 +400,15 @@ export function nodeProduct(x: tf.Tensor, weight: tf.Tensor2D, inputGradient = t
   }
   const flat = product(tf.reshape(x, [-1, weight.shape[0]]) as tf.Tensor2D, weight);
   return tf.reshape(flat, [...x.shape.slice(0, -1), weight.shape[1]]);
+}
+
+/**
+ * Reads the `inputGradient` call option of a dense graph layer: true when absent.
+ * @internal
+ */
+export function inputGradientOption(owner: string, kwargs: Kwargs): boolean {
+  const value = kwargs['inputGradient'];
+  return value === undefined ? true : requireBoolean(owner, 'inputGradient', value);
 }
 
 /**

@@ -65,15 +65,27 @@ describe('douyin-churn setupBackend', () => {
     };
     await expect(setupBackend('tensorflow', missing)).rejects.toThrow(BackendSetupError);
     await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load: Cannot find package`);
-    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`npm install ${TFJS_NODE_PACKAGE}@${tf.version_core}`);
+    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`npm install --no-save ${TFJS_NODE_PACKAGE}@${tf.version_core}`);
     expect(tf.getBackend()).toBe('cpu');
   });
 
-  it('explains a second tfjs-core copy', async () => {
-    const registersNothing = async (): Promise<void> => {};
+  it('explains a missing registration', async () => {
+    const registersNothing = async (): Promise<object> => ({ version_core: tf.version_core });
     await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(BackendSetupError);
-    await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(/no "tensorflow" backend is registered/);
+    await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(`${TFJS_NODE_PACKAGE} loaded but registered no "tensorflow" backend`);
     await expect(setupBackend('tensorflow', registersNothing)).rejects.toThrow(/npm ls @tensorflow\/tfjs-core/);
+  });
+
+  it('explains a tfjs-core version mismatch', async () => {
+    const otherVersion = async (specifier: string): Promise<object> => {
+      if (tf.findBackendFactory('tensorflow') === null) await registerStandIn(specifier);
+      return { version_core: '4.0.0' };
+    };
+    await expect(setupBackend('tensorflow', otherVersion)).rejects.toThrow(BackendSetupError);
+    await expect(setupBackend('tensorflow', otherVersion)).rejects.toThrow(
+      `${TFJS_NODE_PACKAGE} was built for @tensorflow/tfjs-core 4.0.0, but this install has ${tf.version_core}.`,
+    );
+    expect(tf.getBackend()).toBe('cpu');
   });
 
   it.skipIf(isInstalled(TFJS_NODE_PACKAGE))('imports tfjs-node by name', async () => {

@@ -33,6 +33,16 @@ describe('douyin-churn options', () => {
     expect(parseCommand([], 2)).toMatchObject({ backend: 'wasm' });
   });
 
+  it('tensorflow runs in the main thread', () => {
+    expect(parseCommand(['--backend', 'tensorflow'], 8)).toMatchObject({ workers: 1 });
+    expect(parseCommand(['--backend', 'tensorflow', '--workers', '1'], 8)).toMatchObject({ workers: 1 });
+    expect(() => parseCommand(['--backend', 'tensorflow', '--workers', '2'], 8)).toThrow(UsageError);
+    expect(() => parseCommand(['--backend', 'tensorflow', '--workers', '2'], 8)).toThrow(
+      '--backend tensorflow runs every job in the main thread, because tfjs-node fails to load in more than one worker thread; received --workers 2.',
+    );
+    expect(parseCommand(['--backend', 'wasm'], 8)).toMatchObject({ workers: 8 });
+  });
+
   it('rejects unknown backend', () => {
     expect(() => parseCommand(['--backend', 'node'], 2)).toThrow(UsageError);
     expect(() => parseCommand(['--backend', 'node'], 2)).toThrow('--backend must be cpu, wasm or tensorflow; received "node".');

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ShapeMismatchError } from '../../../src/errors';
+import { InvalidArgumentError, ShapeMismatchError } from '../../../src/errors';
 import { expect, it } from 'vitest';
 import { expectClose } from '../../helpers/expect-close';
 import { checkGradients } from '../../helpers/grad-check';
@@ -94,6 +94,15 @@ export function describeBatchedGraphs(makeLayer: () => tfl.layers.Layer, makeGra
     // Only the loss and one gradient per weight outlive the call.
     expect(tensorsAfter - before).toBe(1 + weights.length);
     tf.dispose([x, a, probe, constant.value, plain.value, ...Object.values(constant.grads), ...Object.values(plain.grads)]);
+  });
+
+  it('rejects a non-boolean inputGradient', () => {
+    const layer = makeLayer();
+    const x = tf.tensor3d(padded.map((g) => g.x));
+    const a = tf.tensor3d(padded.map((g) => g.a));
+    expect(() => layer.apply([x, a], { inputGradient: 'false' })).toThrow(InvalidArgumentError);
+    expect(() => layer.apply([x, a], { inputGradient: 'false' })).toThrow(/`inputGradient` must be true or false; received "false"/);
+    tf.dispose([x, a]);
   });
 
   it('batch gradients match differences', () => {

@@ -256,6 +256,16 @@ describeBackends('GATConv values', () => {
     tf.dispose([flat, source, target, scores.source, scores.target, byHead]);
   });
 
+  it('scoreNodes of an empty batch', () => {
+    const flat = tf.zeros([0, 5, 6]);
+    const source = seededUniform([2, 3], 824);
+    const target = seededUniform([2, 3], 825);
+    const scores = scoreNodes(flat, source, target);
+    expect(scores.source.shape).toEqual([0, 2, 5]);
+    expect(scores.target.shape).toEqual([0, 2, 5]);
+    tf.dispose([flat, source, target, scores.source, scores.target]);
+  });
+
   it('given node scores change nothing', () => {
     const flat = seededNormal([6, 2 * 3], 820);
     const projected = tf.transpose(tf.reshape(flat, [6, 2, 3]), [1, 0, 2]);
