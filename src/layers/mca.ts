@@ -9,7 +9,6 @@ import { conv1dShift } from '../ops/conv1d-shift';
 import { meanStdPool } from '../ops/mean-std-pool';
 import { requireInteger, requireNumberInRange } from '../validate';
 import { torchUniform } from './internal/initializers';
-import { createMcaMatrices, MCA_MATRIX_ENTRY_LIMIT, mcaScaleByMatMul, type McaMatrices } from './internal/mca-matrices';
 import type { Initializer, LayerArgs } from './internal/tfl-types';
 
 const OWNER = 'MCA';
@@ -91,11 +90,6 @@ const GATES: readonly GateSpec[] = [
  * k_W are `gateKernelSize` (3), k_C is `channelKernelSize`, or {@link mcaChannelKernelSize}(C).
  * The output equals the mean of the three gated copies X ⊙ g_a; there is no residual.
  *
- * For maps with (C + H + W)·H·W·C up to 2²⁰ entries, `build` creates constant pooling and
- * expansion matrices (freed by `dispose()`), and a call computes all three gates with a few
- * 2-D matMuls. Larger maps use per-gate reductions, which give the same values up to float
- * rounding.
- *
  * Weights, in `getWeights()` order: `channel_mix` [2], `channel_kernel` [k_C], `height_mix`
  * [2], `height_kernel` [k_H], `width_mix` [2], `width_kernel` [k_W]. ω is initialised
  * U[0, 1) (`torch.rand`), κ with PyTorch's default U(±1/√k).
@@ -129,8 +123,6 @@ export class MCA extends tfl.layers.Layer {
 
   private mixWeights: tfl.LayerVariable[] = [];
   private kernelWeights: tfl.LayerVariable[] = [];
-  /** Constant pooling, expansion and convolution matrices of the built map size, owned by this layer. */
-  private matrices: McaMatrices | undefined;
 
   constructor(args: MCAArgs = {}) {
     super(args);
@@ -176,14 +168,6 @@ export class MCA extends tfl.layers.Layer {
       );
     }
 
-    this.disposeMatrices();
-    if ((channels + height + width) * height * width * channels <= MCA_MATRIX_ENTRY_LIMIT) {
-      // Kept, so that a tidy around the first `apply` (which builds the layer) does not dispose them.
-      const matrices = createMcaMatrices({ height, width, channels, kernelSizes: [kernelSizes.channel, kernelSizes.height, kernelSizes.width] });
-      Object.values(matrices).forEach((matrix) => tf.keep(matrix));
-      this.matrices = matrices;
-    }
-
     this.inputSpec = [{ ndim: 4, axes: { 1: height, 2: width, 3: channels } }];
     this.built = true;
   }
@@ -196,12 +180,23 @@ export class MCA extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-      if (this.matrices !== undefined) {
-        const mixWeights = this.mixWeights.map((weight) => weight.read());
-        const kernelWeights = this.kernelWeights.map((weight) => weight.read());
-        return mcaScaleByMatMul(x, this.matrices, mixWeights, kernelWeights, this.epsilon);
-      }
-      return this.scaleByReduction(x);
+      const [batch, height, width, channels] = x.shape as [number, number, number, number];
+      const broadcastShapes: Record<GateSpec['name'], number[]> = {
+        channel: [batch, 1, 1, channels],
+        height: [batch, height, 1, 1],
+        width: [batch, 1, width, 1],
+      };
+
+      let gateSum: tf.Tensor | undefined;
+      GATES.forEach((gate, index) => {
+        const gateValues = this.computeGate(x, gate, index);
+        const broadcast = tf.reshape(gateValues, broadcastShapes[gate.name]);
+        gateSum = gateSum === undefined ? broadcast : tf.add(gateSum, broadcast);
+      });
+
+      // (g_C + g_H + g_W)/3 broadcasts to [B, H, W, C]; multiplying once equals the mean of
+      // the three gated copies.
+      return tf.mul(x, tf.div(gateSum as tf.Tensor, 3));
     });
   }
 
@@ -212,43 +207,6 @@ export class MCA extends tfl.layers.Layer {
       gateKernelSize: this.gateKernelSize,
       channelKernelSize: this.channelKernelSize,
     };
-  }
-
-  /** Disposes the weights (when the reference count reaches 0) and the constant matrices. */
-  override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
-    const result = super.dispose();
-    if (result.refCountAfterDispose === 0) {
-      this.disposeMatrices();
-    }
-    return result;
-  }
-
-  private disposeMatrices(): void {
-    if (this.matrices !== undefined) {
-      tf.dispose(Object.values(this.matrices));
-      this.matrices = undefined;
-    }
-  }
-
-  /** Computes the gates with per-gate reductions, for maps too large for the constant matrices. */
-  private scaleByReduction(x: tf.Tensor): tf.Tensor {
-    const [batch, height, width, channels] = x.shape as [number, number, number, number];
-    const broadcastShapes: Record<GateSpec['name'], number[]> = {
-      channel: [batch, 1, 1, channels],
-      height: [batch, height, 1, 1],
-      width: [batch, 1, width, 1],
-    };
-
-    let gateSum: tf.Tensor | undefined;
-    GATES.forEach((gate, index) => {
-      const gateValues = this.computeGate(x, gate, index);
-      const broadcast = tf.reshape(gateValues, broadcastShapes[gate.name]);
-      gateSum = gateSum === undefined ? broadcast : tf.add(gateSum, broadcast);
-    });
-
-    // (g_C + g_H + g_W)/3 broadcasts to [B, H, W, C]; multiplying once equals the mean of
-    // the three gated copies.
-    return tf.mul(x, tf.div(gateSum as tf.Tensor, 3));
   }
 
   /** Returns σ(conv1d(q_a, κ_a)) for one gate, shape `[B, L]` with L the gate axis length. */

@@ -57,21 +57,3 @@ export function matMulConstantLeft(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D 
   });
   return product(b) as tf.Tensor2D;
 }
-
-/**
- * Returns a·b for 2-D `a` `[M, K]` and `b` `[K, P]` with a gradient for `a` only. `b` is
- * treated as a constant, such as a fixed pooling matrix, and gets no gradient at all, so use it
- * only where no path from the loss needs one. a's gradient is the plain product dy·bᵀ.
- */
-export function matMulConstantRight(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const product = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const input = args[0] as tf.Tensor2D;
-    const save = args[1] as tf.GradSaveFunc;
-    save([b]);
-    return {
-      value: tf.matMul(input, b),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.matMul(dy as tf.Tensor2D, transpose2d(saved[0] as tf.Tensor2D)),
-    };
-  });
-  return product(a) as tf.Tensor2D;
-}
