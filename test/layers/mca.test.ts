@@ -244,6 +244,19 @@ describeBackends('MCA values', () => {
     tf.dispose([x, y, inputGrad, value, ...Object.values(grads)]);
   });
 
+  it('large mean keeps the std squeeze', () => {
+    // Slabs of mean 1000 and std about 0.3: the variance must come from centred values, or
+    // float32 cancellation in E[x²] − μ² would swamp it.
+    const layer = new MCA({ channelKernelSize: 3 });
+    const x = tf.add(seededUniform([2, 3, 4, 5], 76, -0.5, 0.5), 1000);
+    layer.build(x.shape);
+    layer.setWeights(gateWeightTensors(fixedGates));
+    const y = layer.apply(x) as tf.Tensor;
+    const expected = referenceMca(x.arraySync() as number[][][][], fixedGates, 1e-5);
+    expectClose(y, expected, { rtol: 1e-4 });
+    tf.dispose([x, y]);
+  });
+
   it('gates stay within (0, 1)', () => {
     // Each gate is a sigmoid, so |F| < |X| elementwise and F has the sign of X.
     const layer = new MCA({});
