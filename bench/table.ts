@@ -32,6 +32,8 @@ export interface TableSectionResult {
   runs: TableRun[];
   /** Flags passed to the example beyond the defaults (tests pass a small model list). */
   exampleFlags: string[];
+  /** tfjs backend of the example runs, from `--backend` in the flags (wasm when absent). */
+  backend: string;
   /**
    * Workers that use the whole machine: its cores for the single-threaded cpu and wasm
    * backends, 1 for tensorflow. The target is judged on a run with at least this many workers.
@@ -114,5 +116,7 @@ export async function runTable(
           met: widest.seconds <= TABLE_TARGET_SECONDS,
           speedupNeeded: Math.max(1, widest.seconds / TABLE_TARGET_SECONDS),
         };
-  return { data: data ?? 'synthetic', runs, exampleFlags: [...extraArgs], cores, target };
+  const backendFlag = extraArgs.indexOf('--backend');
+  const backend = backendFlag >= 0 ? (extraArgs[backendFlag + 1] ?? 'wasm') : 'wasm';
+  return { data: data ?? 'synthetic', runs, exampleFlags: [...extraArgs], backend, cores, target };
 }

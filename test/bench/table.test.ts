@@ -36,6 +36,7 @@ describe('bench table section', () => {
     const text = formatTable({
       data: 'synthetic',
       exampleFlags: [],
+      backend: 'wasm',
       cores: 2,
       runs: [
         { workers: 1, seconds: 1200, models: ['lr', 'srml-mca'], foldJobs: 20, modelSeconds: { lr: 20, 'srml-mca': 1140 } },
@@ -56,18 +57,32 @@ describe('bench table section', () => {
     const text = formatTable({
       data: 'synthetic',
       exampleFlags: ['--epochs', '2'],
+      backend: 'wasm',
       cores: 2,
       runs: [{ workers: 1, seconds: 100, models: ['lr'], foldJobs: 10, modelSeconds: { lr: 90 } }],
       target: undefined,
     });
     expect(text).toContain('example flags --epochs 2');
-    expect(text).toContain('not judged, because no run used 2 workers (one per core)');
+    expect(text).toContain('with one worker per core): not judged, because no run used 2 workers.');
+  });
+
+  it('tensorflow verdict needs one worker', () => {
+    const text = formatTable({
+      data: 'synthetic',
+      exampleFlags: ['--backend', 'tensorflow'],
+      backend: 'tensorflow',
+      cores: 1,
+      runs: [{ workers: 1, seconds: 240, models: ['lr'], foldJobs: 10, modelSeconds: { lr: 200 } }],
+      target: { seconds: 240, workers: 1, met: true, speedupNeeded: 1 },
+    });
+    expect(text).toContain(`Target (<= ${TABLE_TARGET_SECONDS} s with one worker, as tensorflow uses every core itself; judged on the 1-worker run): met (240 s).`);
   });
 
   it('times a small run of the example', async () => {
     const lines: string[] = [];
     const result = await runTable([1], undefined, (line) => lines.push(line), ['--models', 'lr', '--folds', '2', '--settings', 'paper', '--users', '200'], 1);
     expect(result.data).toBe('synthetic');
+    expect(result.backend).toBe('wasm');
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]).toMatchObject({ workers: 1, models: ['lr'], foldJobs: 2 });
     expect(result.runs[0]?.seconds).toBeGreaterThan(0);
