@@ -156,7 +156,7 @@ async function main(): Promise<void> {
 
   if (options.sections.includes('table')) {
     // tfjs-node runs in the example's main thread and uses every core itself, so one worker
-    // covers the machine; the single-threaded backends need one worker per core.
+    // covers the machine. The single-threaded backends need one worker per core.
     const machineWorkers = mainBackend === 'tensorflow' ? 1 : availableParallelism();
     const workerCounts = options.tableWorkers ?? [...new Set([1, machineWorkers])];
     // The example runs on wasm by default.

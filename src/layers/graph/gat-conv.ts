@@ -127,10 +127,10 @@ export interface GATConvArgs extends LayerArgs {
  * **Call options:** `training` turns the attention dropout on. `inputGradient: false` declares X
  * a constant, such as a graph's node features in the first layer, so the backward pass skips
  * X's gradient and computes the weights' gradients more cheaply. The layer then passes no
- * gradient to X: a gradient of the loss with respect to X fails with tfjs's "Cannot compute
- * gradient" error when X reaches the loss only through this layer, and silently leaves out
- * this layer's share when X also reaches the loss another way. Leave it on (the default) when
- * X comes from trainable layers.
+ * gradient to X. When X reaches the loss only through this layer, a gradient with respect to X
+ * fails with tfjs's "Cannot compute gradient" error. When X also reaches the loss another way,
+ * the gradient silently leaves out this layer's share. Leave the option on (the default) when X
+ * comes from trainable layers.
  *
  * **Differs from the paper:** the attention is computed for all N² pairs and masked, so memory
  * grows with K·N² (32 MB per intermediate for K = 8, N = 1000). PyG adds 1e-16 to the softmax

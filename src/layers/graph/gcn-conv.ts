@@ -127,10 +127,10 @@ export interface GCNConvArgs extends LayerArgs {
  *
  * **Call options:** `inputGradient: false` declares X a constant, such as a graph's node
  * features in the first layer, so the backward pass skips X's gradient and computes the
- * weights' gradients more cheaply. The layer then passes no gradient to X: a gradient of the
- * loss with respect to X fails with tfjs's "Cannot compute gradient" error when X reaches the
- * loss only through this layer, and silently leaves out this layer's share when X also reaches
- * the loss another way. Leave it on (the default) when X comes from trainable layers.
+ * weights' gradients more cheaply. The layer then passes no gradient to X. When X reaches the
+ * loss only through this layer, a gradient with respect to X fails with tfjs's "Cannot compute
+ * gradient" error. When X also reaches the loss another way, the gradient silently leaves out
+ * this layer's share. Leave the option on (the default) when X comes from trainable layers.
  *
  * **Differs from the paper:** `rootWeight` is an extension taken from PyG's `GraphConv`
  * (off by default, which gives the paper's layer). The adjacency is dense: memory and time
