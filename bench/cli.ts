@@ -50,7 +50,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --table-data PATH       user CSV for the table section (default: the example's built-in users)
   --table-workers LIST    comma-separated worker counts of the table section, one run each
                           (default: 1 and one per core; the run with the most workers is judged
-                          when it has one worker per core)
+                          when it has one worker per core). With tensorflow: 1, which is judged
   --preset LIST           comma-separated SRML-MCA presets of the training section: ${BENCH_PRESETS.join(', ')} (default: all)
   --scale LIST            comma-separated scale sizes: ${Object.keys(SCALE_SIZES).join(', ')} (default: 10k,100k);
                           one size also runs the size 10x below it, for the growth ratio
@@ -157,12 +157,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       throw new UsageError(`--only accepts ${SECTIONS.join(', ')}; received ${JSON.stringify(section)}.`);
     }
   }
-  if (backends.length === 1 && backends[0] === 'tensorflow' && tableWorkers?.some((count) => count > 1)) {
-    throw new UsageError('--table-workers: the example runs every job in one thread with --backend tensorflow, so pass 1 or omit the flag.');
-  }
   if (!sections.includes('table') && (tableData !== undefined || tableWorkers !== undefined)) {
     const flag = tableData !== undefined ? '--table-data' : '--table-workers';
     throw new UsageError(`${flag} applies to the table section only, which this run leaves out. Add --only table or --full.`);
+  }
+  if (backends.length === 1 && backends[0] === 'tensorflow' && tableWorkers?.some((count) => count > 1)) {
+    throw new UsageError('--table-workers: the example runs every job in one thread with --backend tensorflow, so pass 1 or omit the flag.');
   }
 
   const presets = presetText === undefined ? [...BENCH_PRESETS] : presetText.split(',').map((s) => s.trim());

@@ -156,8 +156,8 @@ export function formatTable(result: TableSectionResult): string {
       ),
     );
   }
-  // tfjs-node runs in one thread of the example and uses every core itself.
-  const wholeMachine = result.backend === 'tensorflow' ? 'one worker, as tensorflow uses every core itself' : 'one worker per core';
+  // tfjs-node runs in the example's main thread and runs several threads itself.
+  const wholeMachine = result.backend === 'tensorflow' ? 'one worker, as tensorflow runs several threads itself' : 'one worker per core';
   if (result.target !== undefined) {
     const { seconds, workers, met, speedupNeeded } = result.target;
     const label = `Target (<= ${TABLE_TARGET_SECONDS} s with ${wholeMachine}; judged on the ${workers}-worker run)`;

@@ -155,8 +155,8 @@ async function main(): Promise<void> {
   }
 
   if (options.sections.includes('table')) {
-    // tfjs-node runs in the example's main thread and uses every core itself, so one worker
-    // covers the machine. The single-threaded backends need one worker per core.
+    // tfjs-node runs in the example's main thread and runs several threads itself, so one
+    // worker is the whole run. The single-threaded backends need one worker per core.
     const machineWorkers = mainBackend === 'tensorflow' ? 1 : availableParallelism();
     const workerCounts = options.tableWorkers ?? [...new Set([1, machineWorkers])];
     // The example runs on wasm by default.

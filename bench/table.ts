@@ -35,8 +35,9 @@ export interface TableSectionResult {
   /** tfjs backend of the example runs, from `--backend` in the flags (wasm when absent). */
   backend: string;
   /**
-   * Workers that use the whole machine: its cores for the single-threaded cpu and wasm
-   * backends, 1 for tensorflow. The target is judged on a run with at least this many workers.
+   * Workers that make a whole run: the machine's cores for the single-threaded cpu and wasm
+   * backends, 1 for tensorflow, which runs several threads itself. The target is judged on a
+   * run with at least this many workers.
    */
   cores: number;
   /**

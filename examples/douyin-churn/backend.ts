@@ -52,16 +52,23 @@ async function loadTfjsNode(loadModule: ModuleLoader): Promise<void> {
   try {
     loaded = await loadModule(TFJS_NODE_PACKAGE);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Node's messages can span several lines (a require stack); the first names the cause.
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message.split('\n')[0] ?? message;
+    const missing = (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && reason.includes(`'${TFJS_NODE_PACKAGE}'`);
     throw new BackendSetupError(
-      `--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load: ${reason}. ` +
-        `Install it with \`${install}\` (its install downloads a native TensorFlow build), or use --backend wasm.`,
+      missing
+        ? `--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which is not installed (${reason}). ` +
+            `Install it with \`${install}\` (its install downloads a native TensorFlow build), or use --backend wasm.`
+        : `${TFJS_NODE_PACKAGE} is installed but failed to load: ${reason}. Reinstall it with \`${install}\`, or use --backend wasm.`,
     );
   }
 
   // tfjs-node re-exports the tfjs-core it was built against; another version may miss kernels
-  // or behave differently, so stop before anything runs.
-  const loadedCore = (loaded as { version_core?: unknown } | null)?.version_core;
+  // or behave differently, so stop before anything runs. The name sits on `default` when Node
+  // cannot see the CommonJS package's named exports.
+  const namespace = loaded as { version_core?: unknown; default?: { version_core?: unknown } } | null;
+  const loadedCore = namespace?.version_core ?? namespace?.default?.version_core;
   if (typeof loadedCore === 'string' && loadedCore !== tf.version_core) {
     throw new BackendSetupError(
       `${TFJS_NODE_PACKAGE} was built for @tensorflow/tfjs-core ${loadedCore}, but this install has ${tf.version_core}. Install the matching version with \`${install}\`.`,

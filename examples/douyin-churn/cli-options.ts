@@ -239,7 +239,8 @@ export function parseCommand(argv: string[], cores: number): Command {
   const backend = backendOf(values.backend);
   const workers = positiveInteger('workers', values.workers, backend === 'tensorflow' ? 1 : Math.max(1, cores));
   if (backend === 'tensorflow' && workers > 1) {
-    // tfjs-node's native binding fails to load in a second worker thread (tensorflow/tfjs#8388).
+    // tfjs-node's native binding fails to load in a second worker thread of one process, as
+    // reported upstream for tfjs 4.21.
     throw new UsageError(
       `--backend tensorflow runs every job in the main thread, because tfjs-node fails to load in more than one worker thread; received --workers ${workers}. ` +
         'Omit --workers: tfjs-node uses several cores by itself.',

@@ -3,6 +3,7 @@
  * plain products, because the wasm backend runs tfjs's flagged (transposed) products slowly.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ShapeMismatchError } from '../errors';
 import { transpose2d } from './transpose-2d';
 
 /**
@@ -39,11 +40,16 @@ export function matMulExplicitGrad(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D 
 /**
  * Returns a·b for 2-D `a` `[M, K]` and `b` `[K, P]` with a gradient for `b` only. `a` is
  * treated as a constant, such as a graph's node features, and gets no gradient at all, so use
- * it only where no path from the loss needs one. b's gradient is computed as (dyᵀ·a)ᵀ. The
- * wasm backend then packs the right operand `a` `[M, K]` instead of dy `[M, P]`, which is
- * cheaper when K < P.
+ * it only where no path from the loss needs one. b's gradient is computed as (dyᵀ·a)ᵀ, so the
+ * wasm backend packs `a` `[M, K]` as the right operand instead of dy `[M, P]`. That is cheaper
+ * when K < P, as for GAT's first layer (K = 25 features, P = 128).
  */
 export function matMulConstantLeft(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (a.rank !== 2 || b.rank !== 2) {
+    throw new ShapeMismatchError(
+      `matMulConstantLeft: \`a\` and \`b\` must be 2-D; received shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)}. Reshape them to matrices first.`,
+    );
+  }
   const product = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const weight = args[0] as tf.Tensor2D;
     const save = args[1] as tf.GradSaveFunc;

@@ -21,6 +21,10 @@ describe('bench --backend', () => {
     );
   });
 
+  it('table-workers without table comes first', () => {
+    expect(() => parse(['--backend', 'tensorflow', '--table-workers', '2'])).toThrow('--table-workers applies to the table section only');
+  });
+
   it('rejects unknown names', () => {
     expect(() => parse(['--backend', 'webgl'])).toThrow(UsageError);
     expect(() => parse(['--backend', 'webgl'])).toThrow('--backend must be cpu, wasm, tensorflow or both; received "webgl".');

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { ShapeMismatchError } from '../../src/errors';
 import { matMulConstantLeft, matMulExplicitGrad } from '../../src/ops/matmul-explicit-grad';
 import { describeBackends } from '../helpers/backends';
 import { expectClose } from '../helpers/expect-close';
@@ -58,6 +59,14 @@ describeBackends('matMulConstantLeft', () => {
     expect(constantLeft.shape).toEqual([inner, outer]);
     expectClose(constantLeft, plain);
     tf.dispose([a, b, dy, constantLeft, plain]);
+  });
+
+  it('rejects operands that are not 2-D', () => {
+    const a = tf.zeros([2, 3, 4]) as unknown as tf.Tensor2D;
+    const b = tf.zeros([4, 2]) as tf.Tensor2D;
+    expect(() => matMulConstantLeft(a, b)).toThrow(ShapeMismatchError);
+    expect(() => matMulConstantLeft(a, b)).toThrow('matMulConstantLeft: `a` and `b` must be 2-D; received shapes [2,3,4] and [4,2].');
+    tf.dispose([a, b]);
   });
 
   it('gives the left operand no gradient', () => {

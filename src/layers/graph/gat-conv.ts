@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { ShapeMismatchError } from '../../errors';
 import { smallBatchMatMul } from '../../ops/small-batch-matmul';
 import { requireBoolean, requireInteger, requireNumberInRange, requireOneOf } from '../../validate';
 import type { Initializer, Kwargs, LayerArgs } from '../internal/tfl-types';
@@ -251,12 +252,12 @@ export class GATConv extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const [x, adjacency] = splitGraphInputs(OWNER, inputs);
+    const inputGradient = inputGradientOption(OWNER, kwargs);
     if (x.shape.slice(0, -1).includes(0)) {
       // No node at all (B = 0 or N = 0). On wasm an empty GATConv batch failed with a divide-by-zero error.
       return tf.zeros([...x.shape.slice(0, -1), this.outputUnits]);
     }
     const training = kwargs['training'] === true;
-    const inputGradient = inputGradientOption(OWNER, kwargs);
     const dropoutSeed = this.nextDropoutSeed(training);
 
     return tf.tidy(() => {
@@ -396,8 +397,15 @@ export interface NodeScores {
  * `[.., N, K·F′]`, `attentionSource` and `attentionTarget` `[K, F′]` → `[.., K, N]` each.
  */
 export function scoreNodes(flat: tf.Tensor, attentionSource: tf.Tensor, attentionTarget: tf.Tensor): NodeScores {
+  const [heads, units] = attentionSource.shape as [number, number];
+  const width = flat.shape[flat.rank - 1];
+  const vectorsOk = attentionSource.rank === 2 && tf.util.arraysEqual(attentionTarget.shape, attentionSource.shape);
+  if (!vectorsOk || flat.rank < 2 || flat.rank > 3 || width !== heads * units) {
+    throw new ShapeMismatchError(
+      `scoreNodes: expected \`flat\` [N, K·F′] or [B, N, K·F′] and both attention vectors [K, F′]; received ${JSON.stringify(flat.shape)}, ${JSON.stringify(attentionSource.shape)} and ${JSON.stringify(attentionTarget.shape)}.`,
+    );
+  }
   return tf.tidy(() => {
-    const [heads, units] = attentionSource.shape as [number, number];
     const lead = flat.shape.slice(0, -2);
     const n = flat.shape[flat.rank - 2] as number;
     if (flat.size === 0) {

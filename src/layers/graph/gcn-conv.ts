@@ -223,6 +223,7 @@ export class GCNConv extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const [x, adjacency] = splitGraphInputs(OWNER, inputs);
+    const inputGradient = inputGradientOption(OWNER, kwargs);
     if (x.shape.slice(0, -1).includes(0)) {
       // No node at all (B = 0 or N = 0). On wasm an empty GATConv batch failed with a divide-by-zero error.
       return tf.zeros([...x.shape.slice(0, -1), this.units]);
@@ -237,7 +238,6 @@ export class GCNConv extends tfl.layers.Layer {
 
       // X·Θ: [.., N, F_in] → [.., N, F_out]; then Â·(X·Θ): [.., N, F_out].
       const kernel = (this.kernel as tfl.LayerVariable).read() as tf.Tensor2D;
-      const inputGradient = inputGradientOption(OWNER, kwargs);
       const transformed = nodeProduct(x, kernel, inputGradient);
       let output: tf.Tensor = tf.matMul(propagation, transformed);
 

@@ -61,12 +61,31 @@ describe('douyin-churn setupBackend', () => {
 
   it('explains a missing tfjs-node', async () => {
     const missing = async (): Promise<never> => {
-      throw new Error(`Cannot find package '${TFJS_NODE_PACKAGE}'`);
+      throw Object.assign(new Error(`Cannot find package '${TFJS_NODE_PACKAGE}' imported from /app/backend.ts`), { code: 'ERR_MODULE_NOT_FOUND' });
     };
     await expect(setupBackend('tensorflow', missing)).rejects.toThrow(BackendSetupError);
-    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load: Cannot find package`);
+    await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which is not installed (Cannot find package`);
     await expect(setupBackend('tensorflow', missing)).rejects.toThrow(`npm install --no-save ${TFJS_NODE_PACKAGE}@${tf.version_core}`);
     expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('explains a broken install in one line', async () => {
+    const broken = async (): Promise<never> => {
+      throw new Error("Cannot find module 'tfjs_binding.node'\nRequire stack:\n- /app/node_modules/@tensorflow/tfjs-node/index.js");
+    };
+    const error = await setupBackend('tensorflow', broken).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BackendSetupError);
+    expect((error as Error).message).toBe(
+      `${TFJS_NODE_PACKAGE} is installed but failed to load: Cannot find module 'tfjs_binding.node'. Reinstall it with \`npm install --no-save ${TFJS_NODE_PACKAGE}@${tf.version_core}\`, or use --backend wasm.`,
+    );
+  });
+
+  it('reads the version from a default export', async () => {
+    const commonJs = async (specifier: string): Promise<object> => {
+      if (tf.findBackendFactory('tensorflow') === null) await registerStandIn(specifier);
+      return { default: { version_core: '4.0.0' } };
+    };
+    await expect(setupBackend('tensorflow', commonJs)).rejects.toThrow(`was built for @tensorflow/tfjs-core 4.0.0`);
   });
 
   it('explains a missing registration', async () => {
@@ -89,6 +108,6 @@ describe('douyin-churn setupBackend', () => {
   });
 
   it.skipIf(isInstalled(TFJS_NODE_PACKAGE))('imports tfjs-node by name', async () => {
-    await expect(setupBackend('tensorflow')).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which failed to load`);
+    await expect(setupBackend('tensorflow')).rejects.toThrow(`--backend tensorflow needs ${TFJS_NODE_PACKAGE}, which is not installed`);
   });
 });

@@ -102,6 +102,8 @@ export function describeBatchedGraphs(makeLayer: () => tfl.layers.Layer, makeGra
     const a = tf.tensor3d(padded.map((g) => g.a));
     expect(() => layer.apply([x, a], { inputGradient: 'false' })).toThrow(InvalidArgumentError);
     expect(() => layer.apply([x, a], { inputGradient: 'false' })).toThrow(/`inputGradient` must be true or false; received "false"/);
+    const features = (graphs[0]?.x[0] as number[]).length;
+    expect(() => layer.apply([tf.zeros([0, 4, features]), tf.zeros([0, 4, 4])], { inputGradient: 0 })).toThrow(InvalidArgumentError);
     tf.dispose([x, a]);
   });
 

@@ -266,6 +266,20 @@ describeBackends('GATConv values', () => {
     tf.dispose([flat, source, target, scores.source, scores.target]);
   });
 
+  it('scoreNodes rejects mismatched shapes', () => {
+    const source = seededUniform([2, 3], 826);
+    const cases: Array<[tf.Tensor, tf.Tensor]> = [
+      [tf.zeros([1, 2, 5, 6]), source],
+      [tf.zeros([5, 6]), tf.zeros([3, 2])],
+      [tf.zeros([5, 7]), source],
+    ];
+    for (const [flat, target] of cases) {
+      expect(() => scoreNodes(flat, source, target)).toThrow(ShapeMismatchError);
+      expect(() => scoreNodes(flat, source, target)).toThrow(/scoreNodes: expected `flat` \[N, K·F′\] or \[B, N, K·F′\]/);
+    }
+    tf.dispose([source, ...cases.flat()]);
+  });
+
   it('given node scores change nothing', () => {
     const flat = seededNormal([6, 2 * 3], 820);
     const projected = tf.transpose(tf.reshape(flat, [6, 2, 3]), [1, 0, 2]);
