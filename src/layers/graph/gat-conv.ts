@@ -402,7 +402,7 @@ export function scoreNodes(flat: tf.Tensor, attentionSource: tf.Tensor, attentio
   const vectorsOk = attentionSource.rank === 2 && tf.util.arraysEqual(attentionTarget.shape, attentionSource.shape);
   if (!vectorsOk || flat.rank < 2 || flat.rank > 3 || width !== heads * units) {
     throw new ShapeMismatchError(
-      `scoreNodes: expected \`flat\` [N, K·F′] or [B, N, K·F′] and both attention vectors [K, F′]; received ${JSON.stringify(flat.shape)}, ${JSON.stringify(attentionSource.shape)} and ${JSON.stringify(attentionTarget.shape)}.`,
+      `scoreNodes: expected \`flat\` [N, K·F′] or [B, N, K·F′] and both attention vectors [K, F′]; received ${JSON.stringify(flat.shape)}, ${JSON.stringify(attentionSource.shape)} and ${JSON.stringify(attentionTarget.shape)}. Pass X·W before the head transpose, whose width is K·F′.`,
     );
   }
   return tf.tidy(() => {
