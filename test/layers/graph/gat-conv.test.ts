@@ -280,7 +280,7 @@ describeBackends('GATConv values', () => {
     tf.dispose([source, ...cases.flat()]);
   });
 
-  it('given node scores change nothing', () => {
+  it('precomputed node scores change nothing', () => {
     const flat = seededNormal([6, 2 * 3], 820);
     const projected = tf.transpose(tf.reshape(flat, [6, 2, 3]), [1, 0, 2]);
     const source = seededUniform([2, 3], 821);
@@ -290,9 +290,9 @@ describeBackends('GATConv values', () => {
     const inputs = { projected, attentionSource: source, attentionTarget: target, mask, negativeSlope: 0.2 };
     const computed = computeAttention(inputs);
     const nodeScores = scoreNodes(flat, source, target);
-    const given = computeAttention({ ...inputs, nodeScores });
-    expectClose(given, computed);
-    tf.dispose([flat, projected, source, target, a, mask, computed, given, nodeScores.source, nodeScores.target]);
+    const fromScores = computeAttention({ ...inputs, nodeScores });
+    expectClose(fromScores, computed);
+    tf.dispose([flat, projected, source, target, a, mask, computed, fromScores, nodeScores.source, nodeScores.target]);
   });
 
   it('attention rows sum to one', () => {
