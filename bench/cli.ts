@@ -1,12 +1,13 @@
 /** Command-line flags of `npm run bench`. */
 import { existsSync } from 'node:fs';
+import type { BackendName } from '../examples/douyin-churn/backend';
 
 /** Sections of the benchmark that `--only` can select. */
 export const SECTIONS = ['training', 'memory', 'scale', 'table'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
-/** `tensorflow` is the native backend of `@tensorflow/tfjs-node`, which is not a dependency. */
-export type BackendName = 'cpu' | 'wasm' | 'tensorflow';
+/** The same backends as the example's `--backend`, set up by its `setupBackend`. */
+export type { BackendName };
 
 /** SRML-MCA presets the training section can run ('large' is too slow on cpu and wasm). */
 export const BENCH_PRESETS = ['tiny', 'fast', 'default'] as const;

@@ -8,8 +8,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SRMLMCAPresetName } from '../src/index';
-import { BackendSetupError } from '../examples/douyin-churn/backend';
-import { useBackend } from './backend';
+import { BackendSetupError, setupBackend } from '../examples/douyin-churn/backend';
 import { parseBenchArgs, USAGE, UsageError, type BackendName, type BenchOptions } from './cli';
 import { syntheticTable } from './fixtures';
 import { runLeakCheck, type MemoryResult } from './memory';
@@ -119,7 +118,7 @@ async function main(): Promise<void> {
   // Fails early, with the fix in one line, when --backend tensorflow cannot load tfjs-node: the
   // scale and table sections would otherwise fail in child processes.
   if (options.backends.includes('tensorflow')) {
-    await useBackend('tensorflow');
+    await setupBackend('tensorflow');
   }
 
   const needsTable = options.sections.includes('training') || options.sections.includes('memory');
@@ -130,7 +129,7 @@ async function main(): Promise<void> {
     const verdicts = judgeEfficiency(throughput.rows);
     const profiles: StepProfile[] = [];
     if (verdicts.some((v) => !v.met)) {
-      await useBackend('wasm');
+      await setupBackend('wasm');
       for (const verdict of verdicts.filter((v) => !v.met)) {
         log(`wasm: profiling SRML-MCA ${verdict.preset}`);
         profiles.push(await profileTrainingStep(table, verdict.preset as SRMLMCAPresetName, settings.repeatsFor('wasm').train));
@@ -143,7 +142,7 @@ async function main(): Promise<void> {
 
   const mainBackend: BackendName = options.backends.includes('wasm') ? 'wasm' : (options.backends[0] as BackendName);
   if (options.sections.includes('memory') && table !== undefined) {
-    await useBackend(mainBackend);
+    await setupBackend(mainBackend);
     log(`${mainBackend}: leak check over ${LEAK_STEPS} training steps`);
     result.memory = await runLeakCheck(mainBackend, table, 'tiny', LEAK_STEPS);
     print(`\n== Memory ==\n${formatMemory(result.memory)}`);

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LabeledTable, SRMLMCAPresetName } from '../src/index';
-import { useBackend } from './backend';
+import { setupBackend } from '../examples/douyin-churn/backend';
 import type { BackendName } from './cli';
 import { graphFixture } from './fixtures';
 import { directMacs, executedMacs, gatMacs, gcnMacs, type ModelShape } from './flops';
@@ -187,7 +187,7 @@ export async function runThroughput(
   const matMul: MatMulRate[] = [];
   const rows: ThroughputRow[] = [];
   for (const backend of backends) {
-    await useBackend(backend);
+    await setupBackend(backend);
     const repeats = repeatsFor(backend);
     // The machine is shared, so the reference rate is re-measured next to every model.
     const adjacentRate = async (): Promise<number> => {

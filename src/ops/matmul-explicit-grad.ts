@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from '../errors';
+import { explicitProductGrad } from './explicit-product-grad';
 import { transpose2d } from './transpose-2d';
 
 /**
@@ -12,20 +13,7 @@ import { transpose2d } from './transpose-2d';
  * products up to 15× slower than an explicit transpose followed by a plain product (measured
  * on [4096, 256] x [256, 256]). On the cpu backend both forms cost the same.
  */
-const matMulExplicitGradImpl = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const a = args[0] as tf.Tensor2D;
-  const b = args[1] as tf.Tensor2D;
-  const save = args[2] as tf.GradSaveFunc;
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [savedA, savedB] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const upstream = dy as tf.Tensor2D;
-      return [tf.matMul(upstream, transpose2d(savedB)), tf.matMul(transpose2d(savedA), upstream)];
-    },
-  };
-});
+const matMulExplicitGradImpl = explicitProductGrad<tf.Tensor2D>((a, b) => tf.matMul(a, b), transpose2d);
 
 /**
  * Returns a·b for 2-D `a` `[M, K]` and `b` `[K, P]`, with the same value and gradients as
@@ -34,7 +22,7 @@ const matMulExplicitGradImpl = tf.customGrad((...args: Array<tf.Tensor | tf.Grad
  * both operands need one or the constant operand is small.
  */
 export function matMulExplicitGrad(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return matMulExplicitGradImpl(a, b) as tf.Tensor2D;
+  return matMulExplicitGradImpl(a, b);
 }
 
 /**

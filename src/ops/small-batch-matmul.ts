@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors';
+import { explicitProductGrad } from './explicit-product-grad';
 import { transpose2d } from './transpose-2d';
 
 /**
@@ -33,21 +34,8 @@ function swapInner(x: tf.Tensor3D): tf.Tensor3D {
   return tf.transpose(x, [0, 2, 1]) as tf.Tensor3D;
 }
 
-const depthwiseBatchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const a = args[0] as tf.Tensor3D;
-  const b = args[1] as tf.Tensor3D;
-  const save = args[2] as tf.GradSaveFunc;
-  save([a, b]);
-  return {
-    value: depthwiseProduct(a, b),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-      const [savedA, savedB] = saved as [tf.Tensor3D, tf.Tensor3D];
-      const upstream = dy as tf.Tensor3D;
-      // dA = dY·Bᵀ `[C, n, m]`, dB = Aᵀ·dY `[C, m, p]`.
-      return [depthwiseProduct(upstream, swapInner(savedB)), depthwiseProduct(swapInner(savedA), upstream)];
-    },
-  };
-});
+// dA = dY·Bᵀ `[C, n, m]` and dB = Aᵀ·dY `[C, m, p]`, also as depthwise convolutions.
+const depthwiseBatchMatMul = explicitProductGrad<tf.Tensor3D>(depthwiseProduct, swapInner);
 
 /**
  * Returns the C products a[c]·b[c] for `a` `[C, n, m]` and `b` `[C, m, p]` → `[C, n, p]`,
@@ -76,5 +64,5 @@ export function smallBatchMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
   if (tf.getBackend() !== 'wasm' || a.size === 0 || b.size === 0) {
     return tf.matMul(a, b);
   }
-  return depthwiseBatchMatMul(a, b) as tf.Tensor3D;
+  return depthwiseBatchMatMul(a, b);
 }
